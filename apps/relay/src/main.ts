@@ -1,0 +1,4 @@
+import { runService } from '@inventory/core';
+
+// Foundation stage: connects to Redis, MariaDB and Kafka, reports ready, exits cleanly on SIGTERM.
+await runService('relay', async () => async () => {});

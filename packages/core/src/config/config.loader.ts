@@ -1,0 +1,227 @@
+import type { z } from 'zod';
+import { ConfigError, type ConfigIssue } from '../errors/index.js';
+import {
+  type DatabaseConnection,
+  ENV_VARIABLES,
+  type Env,
+  envSchema,
+  type LOG_LEVELS,
+  type WorkerConsumer,
+} from './config.schema.js';
+
+/** Local-development defaults; a deployment sets the service variables or the original ones. */
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379/0';
+/** mysql://root@127.0.0.1:3306/inventory */
+export const DEFAULT_DATABASE: Readonly<DatabaseConnection> = {
+  host: '127.0.0.1',
+  port: 3306,
+  user: 'root',
+  password: undefined,
+  database: 'inventory',
+};
+export const DEFAULT_KAFKA_BROKERS = ['127.0.0.1:9092'];
+/** The original service's database name, used when it is configured through its DB_* variables. */
+export const LEGACY_DATABASE_NAME = 'commerce-inventory';
+
+export type DatabaseConfig = DatabaseConnection;
+
+export interface RedisConfig {
+  url: string;
+}
+
+export interface KafkaTopics {
+  orderPlaced: string;
+  orderConfirmed: string;
+  orderCancelled: string;
+  skuCreated: string;
+  /** The catalog's mixed product topic: only `product.sku.created` is taken from it. */
+  productDefault: string;
+  stockReserved: string;
+  stockReservationFailed: string;
+  stockConfirmed: string;
+  stockConfirmFailed: string;
+  stockReleased: string;
+  stockAdjusted: string;
+  stockDepleted: string;
+  stockRestored: string;
+  stockLow: string;
+}
+
+export interface KafkaConfig {
+  brokers: string[];
+  clientId: string;
+  groupId: string;
+  /** Used when the service creates its topics. */
+  partitions: number;
+  replicationFactor: number;
+  topics: KafkaTopics;
+}
+
+export interface HttpConfig {
+  host: string;
+  port: number;
+  /** Optional here so the worker and relay need no secret; the API calls requireJwtSecret. */
+  jwtSecret: string | undefined;
+  /** When true, GET routes need no token. */
+  readsPublic: boolean;
+  /** Requests per client per minute. */
+  rateLimitMax: number;
+  bodyLimitBytes: number;
+}
+
+export interface StockConfig {
+  keyPrefix: string;
+  reservationTtlSeconds: number;
+  idempotencyTtlSeconds: number;
+  finishedReservationTtlSeconds: number;
+}
+
+export interface WorkerConfig {
+  consumers: WorkerConsumer[];
+  batchSize: number;
+}
+
+export interface RelayConfig {
+  /** Journal entries applied per MariaDB transaction, and outbox rows sent per round. */
+  batchSize: number;
+  pollIntervalMs: number;
+  /** Published outbox rows are kept this long (for inspection and replays), then deleted. */
+  outboxRetentionHours: number;
+  expirySweepIntervalMs: number;
+  /** Name of the lock that keeps one relay active. */
+  lockName: string;
+}
+
+export interface Config {
+  redis: RedisConfig;
+  database: DatabaseConfig;
+  kafka: KafkaConfig;
+  http: HttpConfig;
+  stock: StockConfig;
+  worker: WorkerConfig;
+  relay: RelayConfig;
+  events: { source: string };
+  log: { level: (typeof LOG_LEVELS)[number]; pretty: boolean };
+}
+
+/** Alias for code that names the whole configuration object after the app. */
+export type AppConfig = Config;
+
+/**
+ * Reads and validates the environment. Throws one ConfigError listing every bad variable.
+ * Empty values count as unset, so `FOO=` in a compose file falls back to the default.
+ * Tests pass their own env object instead of touching process.env.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const input: Record<string, string> = {};
+  for (const name of ENV_VARIABLES) {
+    const value = env[name];
+    if (value !== undefined && value !== '') input[name] = value;
+  }
+  const result = envSchema.safeParse(input);
+  if (!result.success) throw new ConfigError(toConfigIssues(result.error.issues));
+  return toConfig(result.data);
+}
+
+/** The API cannot run without the HS256 secret; the worker and relay never need it. */
+export function requireJwtSecret(config: { http: Pick<HttpConfig, 'jwtSecret'> }): string {
+  const secret = config.http.jwtSecret;
+  if (secret === undefined) {
+    throw new ConfigError([
+      { variable: 'JWT_SECRET', reason: 'is required by the API (HS256 key, at least 32 characters)' },
+    ]);
+  }
+  return secret;
+}
+
+/** One issue per variable: the first reason is the useful one. */
+function toConfigIssues(issues: readonly z.core.$ZodIssue[]): ConfigIssue[] {
+  const byVariable = new Map<string, string>();
+  for (const issue of issues) {
+    const variable = String(issue.path[0] ?? '(environment)');
+    if (!byVariable.has(variable)) byVariable.set(variable, issue.message);
+  }
+  return [...byVariable].map(([variable, reason]) => ({ variable, reason }));
+}
+
+function toConfig(env: Env): Config {
+  return {
+    redis: { url: resolveRedisUrl(env) },
+    database: resolveDatabase(env),
+    kafka: {
+      brokers: env.KAFKA_BROKERS ?? env.SPRING_KAFKA_BOOTSTRAP_SERVERS ?? [...DEFAULT_KAFKA_BROKERS],
+      clientId: env.KAFKA_CLIENT_ID,
+      groupId: env.KAFKA_GROUP_ID,
+      partitions: env.KAFKA_PARTITIONS,
+      replicationFactor: env.KAFKA_REPLICATION_FACTOR,
+      topics: {
+        orderPlaced: env.TOPIC_ORDER_PLACED,
+        orderConfirmed: env.TOPIC_ORDER_CONFIRMED,
+        orderCancelled: env.TOPIC_ORDER_CANCELLED,
+        skuCreated: env.TOPIC_SKU_CREATED,
+        productDefault: env.TOPIC_PRODUCT_DEFAULT,
+        stockReserved: env.TOPIC_STOCK_RESERVED,
+        stockReservationFailed: env.TOPIC_STOCK_RESERVATION_FAILED,
+        stockConfirmed: env.TOPIC_STOCK_CONFIRMED,
+        stockConfirmFailed: env.TOPIC_STOCK_CONFIRM_FAILED,
+        stockReleased: env.TOPIC_STOCK_RELEASED,
+        stockAdjusted: env.TOPIC_STOCK_ADJUSTED,
+        stockDepleted: env.TOPIC_STOCK_DEPLETED,
+        stockRestored: env.TOPIC_STOCK_RESTORED,
+        stockLow: env.TOPIC_STOCK_LOW,
+      },
+    },
+    http: {
+      host: env.HTTP_HOST,
+      port: env.HTTP_PORT,
+      jwtSecret: env.JWT_SECRET,
+      readsPublic: env.HTTP_READS_PUBLIC,
+      rateLimitMax: env.HTTP_RATE_LIMIT_MAX,
+      bodyLimitBytes: env.HTTP_BODY_LIMIT_BYTES,
+    },
+    stock: {
+      keyPrefix: env.REDIS_KEY_PREFIX,
+      reservationTtlSeconds: env.RESERVATION_TTL_SECONDS,
+      idempotencyTtlSeconds: env.IDEMPOTENCY_TTL_SECONDS,
+      finishedReservationTtlSeconds: env.FINISHED_RESERVATION_TTL_SECONDS,
+    },
+    worker: { consumers: env.WORKER_CONSUMERS, batchSize: env.WORKER_BATCH_SIZE },
+    relay: {
+      batchSize: env.RELAY_BATCH_SIZE,
+      pollIntervalMs: env.RELAY_POLL_INTERVAL_MS,
+      outboxRetentionHours: env.RELAY_OUTBOX_RETENTION_HOURS,
+      expirySweepIntervalMs: env.RELAY_EXPIRY_SWEEP_INTERVAL_MS,
+      lockName: env.RELAY_LOCK_NAME,
+    },
+    events: { source: env.EVENT_SOURCE },
+    log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY },
+  };
+}
+
+/** REDIS_URL wins; otherwise REDIS_HOST/REDIS_PORT as the original service read them. */
+function resolveRedisUrl(env: Env): string {
+  if (env.REDIS_URL !== undefined) return env.REDIS_URL;
+  if (env.REDIS_HOST === undefined && env.REDIS_PORT === undefined) return DEFAULT_REDIS_URL;
+  const host = env.REDIS_HOST ?? '127.0.0.1';
+  const bracketed = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return `redis://${bracketed}:${env.REDIS_PORT ?? 6379}/0`;
+}
+
+/**
+ * DATABASE_URL wins; otherwise, if any DB_* variable is set, the original service's variables with
+ * its defaults (database `commerce-inventory`), so an existing deployment needs no new config.
+ */
+function resolveDatabase(env: Env): DatabaseConfig {
+  if (env.DATABASE_URL !== undefined) return env.DATABASE_URL;
+  const legacy = [env.DB_HOST, env.DB_PORT, env.DB_NAME, env.DB_USERNAME, env.DB_PASSWORD];
+  if (legacy.every((value) => value === undefined)) {
+    return { ...DEFAULT_DATABASE };
+  }
+  return {
+    host: env.DB_HOST ?? '127.0.0.1',
+    port: env.DB_PORT ?? 3306,
+    user: env.DB_USERNAME ?? 'root',
+    password: env.DB_PASSWORD,
+    database: env.DB_NAME ?? LEGACY_DATABASE_NAME,
+  };
+}

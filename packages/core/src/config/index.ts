@@ -1,0 +1,27 @@
+export {
+  type AppConfig,
+  type Config,
+  type DatabaseConfig,
+  DEFAULT_DATABASE,
+  DEFAULT_KAFKA_BROKERS,
+  DEFAULT_REDIS_URL,
+  type HttpConfig,
+  type KafkaConfig,
+  type KafkaTopics,
+  LEGACY_DATABASE_NAME,
+  loadConfig,
+  type RedisConfig,
+  type RelayConfig,
+  requireJwtSecret,
+  type StockConfig,
+  type WorkerConfig,
+} from './config.loader.js';
+export {
+  type DatabaseConnection,
+  ENV_VARIABLES,
+  type Env,
+  LOG_LEVELS,
+  parseDatabaseUrl,
+  WORKER_CONSUMERS,
+  type WorkerConsumer,
+} from './config.schema.js';

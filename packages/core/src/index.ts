@@ -1,0 +1,21 @@
+export * from './config/index.js';
+export {
+  createKnex,
+  ensureDatabase,
+  type Knex,
+  type KnexOptions,
+  MIGRATIONS_DIRECTORY,
+  MIGRATIONS_TABLE,
+  type MigrationDirection,
+  type MigrationRun,
+  runMigrations,
+} from './db/knex.factory.js';
+export * from './errors/index.js';
+export * from './events/inbound.parser.js';
+export * from './events/inbound.schema.js';
+export * from './kafka/kafka.adapter.js';
+export * from './kafka/kafka.consumer.js';
+export * from './kafka/kafka.topics.js';
+export * from './logging/logger.js';
+export * from './redis/redis.factory.js';
+export * from './runtime/service.runtime.js';

@@ -1,0 +1,54 @@
+import closeWithGrace from 'close-with-grace';
+import type { Redis } from 'ioredis';
+import type { Knex } from 'knex';
+import { type AppConfig, loadConfig } from '../config/index.js';
+import { createKnex } from '../db/knex.factory.js';
+import { createMessageBus, type MessageBus } from '../kafka/kafka.adapter.js';
+import { createLogger, type Logger } from '../logging/logger.js';
+import { createRedis } from '../redis/redis.factory.js';
+
+/** The connected clients every app starts from. */
+export interface ServiceDeps {
+  config: AppConfig;
+  logger: Logger;
+  redis: Redis;
+  knex: Knex;
+  bus: MessageBus;
+}
+
+export type StopFn = () => Promise<void>;
+
+/** Connects to Redis, MariaDB and Kafka, failing fast with a clear message if one is missing. */
+export async function createServiceDeps(name: string, config = loadConfig()): Promise<ServiceDeps> {
+  const logger = createLogger({ name, level: config.log.level, pretty: config.log.pretty });
+  const redis = createRedis({ url: config.redis.url, connectionName: `inventory-${name}` });
+  const knex = createKnex(config.database);
+  const bus = createMessageBus({
+    brokers: config.kafka.brokers,
+    clientId: `${config.kafka.clientId}-${name}`,
+    logger,
+  });
+  await Promise.all([redis.connect().then(() => redis.ping()), knex.raw('SELECT 1'), bus.ping()]);
+  return { config, logger, redis, knex, bus };
+}
+
+export async function closeServiceDeps(deps: ServiceDeps): Promise<void> {
+  await Promise.allSettled([deps.knex.destroy(), deps.redis.quit()]);
+}
+
+/**
+ * The shape of every app's main: build the deps, start, and on SIGTERM/SIGINT stop taking work,
+ * let `stop` finish what is in flight, close the clients and exit 0.
+ */
+export async function runService(name: string, start: (deps: ServiceDeps) => Promise<StopFn>): Promise<void> {
+  const deps = await createServiceDeps(name);
+  const stop = await start(deps);
+  deps.logger.info(`${name} ready`);
+  closeWithGrace({ delay: 20_000 }, async ({ signal, err }) => {
+    if (err) deps.logger.error({ err }, `${name} stopping after an error`);
+    else deps.logger.info({ signal }, `${name} stopping`);
+    await stop();
+    await closeServiceDeps(deps);
+    deps.logger.info(`${name} stopped`);
+  });
+}
