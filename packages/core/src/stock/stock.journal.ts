@@ -1,0 +1,138 @@
+import type { Redis } from 'ioredis';
+import { StockCode } from './stock.codes.js';
+import { StockJournalParseError } from './stock.errors.js';
+import type { FailedItem, JournalEntry, JournalSku, OrderItem, StockAction } from './stock.types.js';
+
+const actions = new Set<string>([
+  'init',
+  'set',
+  'add',
+  'decrease',
+  'reserve',
+  'confirm',
+  'release',
+  'expire',
+]);
+
+type Json = Record<string, unknown>;
+
+function str(o: Json, k: string, raw: string): string {
+  const v = o[k];
+  if (typeof v !== 'string') throw new StockJournalParseError(`journal entry: ${k} is not a string`, raw);
+  return v;
+}
+
+function num(o: Json, k: string, raw: string): number {
+  const v = o[k];
+  if (typeof v !== 'number') throw new StockJournalParseError(`journal entry: ${k} is not a number`, raw);
+  return v;
+}
+
+function optStr(o: Json, k: string): string | undefined {
+  const v = o[k];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Lua's cjson writes an empty table as `{}`: anything that is not an array reads as empty. */
+function list(o: Json, k: string): unknown[] {
+  const v = o[k];
+  return Array.isArray(v) ? v : [];
+}
+
+function toItems(raw: unknown[]): OrderItem[] {
+  return raw.map((pair) => {
+    const [skuId, quantity] = pair as [string, number];
+    return { skuId: String(skuId), quantity: Number(quantity) };
+  });
+}
+
+function toFailed(raw: unknown[]): FailedItem[] {
+  return raw.map((triple) => {
+    const [skuId, requested, available] = triple as [string, number, number | null | undefined];
+    return { skuId: String(skuId), requested: Number(requested), available: available ?? null };
+  });
+}
+
+/** Parses the JSON of a journal entry or stored outcome (field `e`). */
+export function parseJournalEntry(raw: string): JournalEntry {
+  let o: Json;
+  try {
+    o = JSON.parse(raw) as Json;
+  } catch {
+    throw new StockJournalParseError('journal entry is not JSON', raw);
+  }
+  if (o === null || typeof o !== 'object' || o.v !== 1) {
+    throw new StockJournalParseError('journal entry: unknown version', raw);
+  }
+  const action = str(o, 'action', raw);
+  if (!actions.has(action)) throw new StockJournalParseError(`journal entry: unknown action ${action}`, raw);
+  const orderIdType = optStr(o, 'orderIdType');
+  const expiresAt = o.expiresAt;
+  return {
+    v: 1,
+    action: action as StockAction,
+    code: num(o, 'code', raw) as StockCode,
+    at: num(o, 'at', raw),
+    eventId: str(o, 'eventId', raw),
+    causationId: str(o, 'causationId', raw),
+    correlationId: str(o, 'correlationId', raw),
+    actor: str(o, 'actor', raw),
+    orderId: optStr(o, 'orderId'),
+    orderIdType: orderIdType === 'number' || orderIdType === 'string' ? orderIdType : undefined,
+    skuId: optStr(o, 'skuId'),
+    reason: optStr(o, 'reason'),
+    idempotencyKey: optStr(o, 'idempotencyKey'),
+    expiresAt: typeof expiresAt === 'number' ? expiresAt : undefined,
+    skus: list(o, 'skus') as JournalSku[],
+    items: toItems(list(o, 'items')),
+    failedItems: toFailed(list(o, 'failedItems')),
+  };
+}
+
+export interface JournalRecord {
+  /** Stream id, e.g. `1769335200123-0`. */
+  id: string;
+  entry: JournalEntry;
+}
+
+export interface ReadJournalOptions {
+  /** Inclusive start id (`-` = first); prefix with `(` for exclusive. */
+  start?: string;
+  /** Inclusive end id (`+` = last). */
+  end?: string;
+  count?: number;
+}
+
+/** Reads journal entries with XRANGE (tests, tools and the relay's catch-up). */
+export async function readJournal(
+  redis: Redis,
+  journalKey: string,
+  options: ReadJournalOptions = {},
+): Promise<JournalRecord[]> {
+  const start = options.start ?? '-';
+  const end = options.end ?? '+';
+  const rows =
+    options.count === undefined
+      ? await redis.xrange(journalKey, start, end)
+      : await redis.xrange(journalKey, start, end, 'COUNT', options.count);
+  return rows.map(([id, fields]) => ({ id, entry: parseJournalFields(fields) }));
+}
+
+/** Parses the flat field list of one stream entry (`['e', json]`). */
+export function parseJournalFields(fields: string[]): JournalEntry {
+  const at = fields.indexOf('e');
+  const raw = at >= 0 ? fields[at + 1] : undefined;
+  if (raw === undefined) throw new StockJournalParseError('journal entry has no field e', fields.join(' '));
+  return parseJournalEntry(raw);
+}
+
+/**
+ * The SKU states an entry changed: its `skus` when the command changed stock (OK, or a confirm that
+ * found the deadline passed and expired the reservation); none for failures, whose `skus` (when
+ * present) is the unchanged state.
+ */
+export function changedSkus(entry: JournalEntry): JournalSku[] {
+  if (entry.code === StockCode.OK) return entry.skus;
+  if (entry.action === 'confirm' && entry.code === StockCode.RESERVATION_EXPIRED) return entry.skus;
+  return [];
+}

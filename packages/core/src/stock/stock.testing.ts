@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { createStockRunner, type StockRunner, type StockRunnerOptions } from './stock.runner.js';
+
+/**
+ * Helpers for tests and benchmarks that share one Redis (same conventions as
+ * test/support/services.ts, which sits outside this package's rootDir and cannot be imported here).
+ */
+
+export const testRedisUrl = (): string => process.env.REDIS_URL || 'redis://127.0.0.1:6379/0';
+
+/** A key prefix no other test uses. */
+export const uniqueTestPrefix = (): string => `test-${randomUUID()}:`;
+
+/** Deletes every key under a prefix (SCAN + UNLINK). Never use it on a production prefix. */
+export async function deleteByPrefix(redis: Redis, prefix: string): Promise<number> {
+  if (prefix.length < 8) throw new Error(`refusing to delete a short prefix: ${JSON.stringify(prefix)}`);
+  const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+  let cursor = '0';
+  let deleted = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) deleted += await redis.unlink(...keys);
+  } while (cursor !== '0');
+  return deleted;
+}
+
+/** 2026-01-25T10:00:00.123Z: tests run on a fake clock. */
+export const T0 = 1_769_335_200_123;
+
+export interface TestStock {
+  runner: StockRunner;
+  prefix: string;
+  /** Move it to move the runner's clock. */
+  clock: { now: number };
+  journalLength(): Promise<number>;
+  cleanup(): Promise<number>;
+}
+
+/** A runner on its own prefix and fake clock; `cleanup` deletes its keys. */
+export function createTestStock(redis: Redis, overrides: Partial<StockRunnerOptions> = {}): TestStock {
+  const prefix = uniqueTestPrefix();
+  const clock = { now: T0 };
+  const runner = createStockRunner({
+    redis,
+    keyPrefix: prefix,
+    reservationTtlSeconds: 900,
+    finishedTtlSeconds: 7 * 24 * 3600,
+    idempotencyTtlSeconds: 24 * 3600,
+    clock: () => clock.now,
+    ...overrides,
+  });
+  return {
+    runner,
+    prefix,
+    clock,
+    journalLength: () => redis.xlen(runner.keys.journal),
+    cleanup: () => deleteByPrefix(redis, prefix),
+  };
+}

@@ -1,0 +1,117 @@
+import { StockInputError } from './stock.errors.js';
+import type { CommandContext, FieldError, OrderItem } from './stock.types.js';
+
+/** The contract's limits (contract.md §4) and the stock model's total cap. */
+export const STOCK_LIMITS = {
+  minQuantity: 1,
+  maxQuantity: 1_000_000_000,
+  maxDistinctSkus: 100,
+  maxSkuIdLength: 128,
+  maxTotal: 1_000_000_000_000,
+  maxOrderIdLength: 128,
+  maxTtlSeconds: 30 * 24 * 3600,
+  maxContextLength: 512,
+} as const;
+
+// C0, DEL and C1 control characters, and lone UTF-16 surrogates (not encodable as UTF-8).
+const forbidden =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function isInt(value: unknown, min: number, max: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+}
+
+/** A skuId is 1…128 characters (code points) without control characters. */
+export function skuIdError(value: unknown, field: string): FieldError | null {
+  if (typeof value !== 'string') return { field, value, reason: 'must be a string' };
+  const length = [...value].length;
+  if (length < 1 || length > STOCK_LIMITS.maxSkuIdLength) {
+    return { field, value, reason: `must be 1..${STOCK_LIMITS.maxSkuIdLength} characters` };
+  }
+  if (forbidden.test(value)) return { field, value, reason: 'must not contain control characters' };
+  return null;
+}
+
+export function intError(value: unknown, field: string, min: number, max: number): FieldError | null {
+  return isInt(value, min, max) ? null : { field, value, reason: `must be an integer ${min}..${max}` };
+}
+
+export function quantityError(value: unknown, field: string): FieldError | null {
+  return intError(value, field, STOCK_LIMITS.minQuantity, STOCK_LIMITS.maxQuantity);
+}
+
+const decimalId = /^-?(0|[1-9][0-9]{0,19})$/;
+/**
+ * A `number` orderId is a decimal integer of up to 20 digits kept as a string (Java long, and
+ * unsigned 64-bit ids too); a `string` one is 1…128 characters.
+ */
+export function orderIdErrors(orderId: unknown, type: unknown): FieldError[] {
+  if (type !== 'number' && type !== 'string') {
+    return [{ field: 'orderIdType', value: type, reason: "must be 'number' or 'string'" }];
+  }
+  if (typeof orderId !== 'string') return [{ field: 'orderId', value: orderId, reason: 'must be a string' }];
+  if (type === 'number') {
+    if (decimalId.test(orderId)) return [];
+    return [{ field: 'orderId', value: orderId, reason: 'must be a decimal integer of up to 20 digits' }];
+  }
+  const length = [...orderId].length;
+  if (length < 1 || length > STOCK_LIMITS.maxOrderIdLength || forbidden.test(orderId)) {
+    return [
+      { field: 'orderId', value: orderId, reason: 'must be 1..128 characters without control characters' },
+    ];
+  }
+  return [];
+}
+
+export type ItemsCheck = { ok: true; items: OrderItem[] } | { ok: false; errors: FieldError[] };
+
+/** Validates an order's items and merges duplicated SKUs (quantities add, first position kept). */
+export function normalizeItems(items: unknown): ItemsCheck {
+  if (!Array.isArray(items) || items.length === 0) {
+    return { ok: false, errors: [{ field: 'items', value: items, reason: 'must be a non-empty array' }] };
+  }
+  const errors: FieldError[] = [];
+  const merged = new Map<string, number>();
+  items.forEach((item: Partial<OrderItem> | null | undefined, i) => {
+    const skuError = skuIdError(item?.skuId, `items[${i}].skuId`);
+    const qtyError = quantityError(item?.quantity, `items[${i}].quantity`);
+    if (skuError) errors.push(skuError);
+    if (qtyError) errors.push(qtyError);
+    if (skuError || qtyError || !item) return;
+    merged.set(item.skuId as string, (merged.get(item.skuId as string) ?? 0) + (item.quantity as number));
+  });
+  if (merged.size > STOCK_LIMITS.maxDistinctSkus) {
+    errors.push({
+      field: 'items',
+      value: merged.size,
+      reason: `at most ${STOCK_LIMITS.maxDistinctSkus} distinct SKUs`,
+    });
+  }
+  for (const [skuId, quantity] of merged) {
+    const error = quantityError(quantity, `items[skuId=${skuId}].quantity (merged)`);
+    if (error) errors.push(error);
+  }
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, items: [...merged].map(([skuId, quantity]) => ({ skuId, quantity })) };
+}
+
+function checkText(value: unknown, field: string, allowEmpty: boolean): void {
+  if (typeof value !== 'string' || (!allowEmpty && value.length === 0)) {
+    throw new StockInputError(`${field} must be a${allowEmpty ? '' : ' non-empty'} string`);
+  }
+  if (value.length > STOCK_LIMITS.maxContextLength || forbidden.test(value)) {
+    throw new StockInputError(
+      `${field} must be at most ${STOCK_LIMITS.maxContextLength} characters, no controls`,
+    );
+  }
+}
+
+/** Context fields come from code, not users: a bad one is a bug and throws StockInputError. */
+export function assertContext(context: CommandContext & { reason?: unknown }): void {
+  checkText(context.causationId, 'causationId', true);
+  checkText(context.correlationId, 'correlationId', true);
+  checkText(context.actor, 'actor', false);
+  if (context.eventId !== undefined) checkText(context.eventId, 'eventId', false);
+  if (context.reason !== undefined) checkText(context.reason, 'reason', true);
+}
