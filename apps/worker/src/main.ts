@@ -1,4 +1,9 @@
-import { runService } from '@inventory/core';
+import { checkRedisForStock, createConfiguredStockRunner, runService } from '@inventory/core';
+import { createWorker } from './worker.js';
 
-// Foundation stage: connects to Redis, MariaDB and Kafka, reports ready, exits cleanly on SIGTERM.
-await runService('worker', async () => async () => {});
+await runService('worker', async ({ config, logger, redis, bus }) => {
+  await checkRedisForStock(redis, logger);
+  const worker = createWorker({ config, logger, bus, runner: createConfiguredStockRunner(redis, config) });
+  await worker.start();
+  return () => worker.stop();
+});

@@ -13,9 +13,14 @@ export {
 export * from './errors/index.js';
 export * from './events/inbound.parser.js';
 export * from './events/inbound.schema.js';
+export * from './journal/journal.drainer.js';
+export * from './journal/journal.rows.js';
 export * from './kafka/kafka.adapter.js';
 export * from './kafka/kafka.consumer.js';
 export * from './kafka/kafka.topics.js';
 export * from './logging/logger.js';
+export * from './outbox/outbound.events.js';
+export * from './outbox/outbox.publisher.js';
 export * from './redis/redis.factory.js';
 export * from './runtime/service.runtime.js';
+export * from './stock/index.js';

@@ -79,6 +79,11 @@ export interface StockConfig {
 export interface WorkerConfig {
   consumers: WorkerConsumer[];
   batchSize: number;
+  /**
+   * Where a consumer group with no committed offset starts. true (earliest) never misses an event
+   * of a new deployment; set false when taking over topics another service already consumed.
+   */
+  fromBeginning: boolean;
 }
 
 export interface RelayConfig {
@@ -185,7 +190,11 @@ function toConfig(env: Env): Config {
       idempotencyTtlSeconds: env.IDEMPOTENCY_TTL_SECONDS,
       finishedReservationTtlSeconds: env.FINISHED_RESERVATION_TTL_SECONDS,
     },
-    worker: { consumers: env.WORKER_CONSUMERS, batchSize: env.WORKER_BATCH_SIZE },
+    worker: {
+      consumers: env.WORKER_CONSUMERS,
+      batchSize: env.WORKER_BATCH_SIZE,
+      fromBeginning: env.WORKER_FROM_BEGINNING,
+    },
     relay: {
       batchSize: env.RELAY_BATCH_SIZE,
       pollIntervalMs: env.RELAY_POLL_INTERVAL_MS,

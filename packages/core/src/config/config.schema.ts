@@ -224,6 +224,7 @@ export const envSchema = z.object({
   // Worker.
   WORKER_CONSUMERS: consumerList().default(() => [...WORKER_CONSUMERS]),
   WORKER_BATCH_SIZE: integer(1, 10_000).default(100),
+  WORKER_FROM_BEGINNING: boolean().default(true),
 
   // Relay.
   RELAY_BATCH_SIZE: integer(1, 10_000).default(500),

@@ -53,6 +53,7 @@ describe('loadConfig', () => {
       expect(config.worker).toEqual({
         consumers: ['order-placed', 'order-confirmed', 'order-cancelled', 'sku-created'],
         batchSize: 100,
+        fromBeginning: true,
       });
       expect(config.relay).toEqual({
         batchSize: 500,

@@ -68,7 +68,7 @@ const items = z
   );
 
 const optionalId = z
-  .union([z.string(), losslessNumber.transform((n) => n.value)])
+  .union([z.string().max(255, 'longer than 255 characters'), losslessNumber.transform((n) => n.value)])
   .nullish()
   .transform((v) => (v === null || v === undefined || v === '' ? undefined : v));
 
@@ -80,7 +80,8 @@ const eventTime = z
   .nullish();
 
 export const envelopeSchema = z.object({
-  id: z.string().min(1, 'id must be a non-empty string'),
+  // Stored as the causation id (MariaDB varchar(255)): longer ids would never fit.
+  id: z.string().min(1, 'id must be a non-empty string').max(255, 'id is longer than 255 characters'),
   specversion: z.literal('1.0', { error: 'specversion must be "1.0"' }),
   type: z.string().min(1, 'type must be a non-empty string'),
   source: z.string().nullish(),

@@ -41,6 +41,11 @@ export function createBusConsumer(bus: MessageBus, options: ConsumerOptions): Bu
   const consumer: Consumer = bus.kafkajs.consumer({
     groupId: options.groupId,
     maxWaitTimeInMs: 50,
+    // A crashed member holds its partitions until its session times out: 10 s (Kafka's default
+    // is 45 s) bounds how long a SIGKILLed worker's partitions wait for a replacement.
+    sessionTimeout: 10_000,
+    rebalanceTimeout: 20_000,
+    heartbeatInterval: 2_000,
     retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: Number.MAX_SAFE_INTEGER },
   });
   return {

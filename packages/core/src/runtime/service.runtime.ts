@@ -6,6 +6,7 @@ import { createKnex } from '../db/knex.factory.js';
 import { createMessageBus, type MessageBus } from '../kafka/kafka.adapter.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { createRedis } from '../redis/redis.factory.js';
+import { createStockRunner, type StockRunner } from '../stock/index.js';
 
 /** The connected clients every app starts from. */
 export interface ServiceDeps {
@@ -50,5 +51,16 @@ export async function runService(name: string, start: (deps: ServiceDeps) => Pro
     await stop();
     await closeServiceDeps(deps);
     deps.logger.info(`${name} stopped`);
+  });
+}
+
+/** The stock runner with the configured key prefix and TTLs: the same for the api, worker and relay. */
+export function createConfiguredStockRunner(redis: Redis, config: AppConfig): StockRunner {
+  return createStockRunner({
+    redis,
+    keyPrefix: config.stock.keyPrefix,
+    reservationTtlSeconds: config.stock.reservationTtlSeconds,
+    finishedTtlSeconds: config.stock.finishedReservationTtlSeconds,
+    idempotencyTtlSeconds: config.stock.idempotencyTtlSeconds,
   });
 }

@@ -1,0 +1,94 @@
+import {
+  type BusProducer,
+  type Config,
+  createJournalDrainer,
+  createOutboxPublisher,
+  type Knex,
+  type Logger,
+  type MessageBus,
+  type StockRunner,
+} from '@inventory/core';
+import type { Redis } from 'ioredis';
+import { startTaskLoop, type TaskLoop } from './task.loop.js';
+
+export interface RelayDeps {
+  config: Config;
+  logger: Logger;
+  redis: Redis;
+  knex: Knex;
+  bus: MessageBus;
+  runner: StockRunner;
+}
+
+export interface ActiveRelay {
+  stop(): Promise<void>;
+}
+
+/**
+ * The active relay's work: drain the journal into MariaDB, publish the outbox, expire reservations
+ * past their deadline, purge old published rows. Each is an independent loop.
+ */
+export async function startActiveRelay(deps: RelayDeps): Promise<ActiveRelay> {
+  const { config, logger } = deps;
+  const relay = config.relay;
+  // XREADGROUP BLOCK holds its connection: give it its own, so expiry sweeps never wait behind it.
+  const blockingRedis = deps.redis.duplicate();
+  const producer: BusProducer = await deps.bus.createProducer();
+  const outbound = { source: config.events.source, topics: config.kafka.topics };
+  const drainer = createJournalDrainer({
+    redis: blockingRedis,
+    knex: deps.knex,
+    journalKey: deps.runner.keys.journal,
+    outbound,
+    logger,
+    batchSize: relay.batchSize,
+  });
+  const publisher = createOutboxPublisher({ knex: deps.knex, producer, logger, batchSize: relay.batchSize });
+
+  const loops: TaskLoop[] = [];
+  const publish = startTaskLoop(
+    'outbox publisher',
+    async () => (await publisher.publishOnce()) > 0,
+    relay.pollIntervalMs,
+    logger,
+  );
+  const drain = startTaskLoop(
+    'journal drainer',
+    async () => {
+      const { entries, outboxRows } = await drainer.drainOnce(relay.pollIntervalMs);
+      if (outboxRows > 0) publish.wake(); // new events go out now, not at the next poll
+      return entries > 0;
+    },
+    0,
+    logger,
+  );
+  const expire = startTaskLoop(
+    'expiry sweeper',
+    async () => {
+      const sweep = await deps.runner.expireDue(relay.batchSize, { actor: 'relay:expiry' });
+      if (sweep.expired > 0) logger.info({ expired: sweep.expired }, 'reservations expired');
+      return sweep.due >= relay.batchSize;
+    },
+    relay.expirySweepIntervalMs,
+    logger,
+  );
+  const purge = startTaskLoop(
+    'outbox purge',
+    async () => (await publisher.purge(relay.outboxRetentionHours)) > 0,
+    60_000,
+    logger,
+  );
+  loops.push(drain, publish, expire, purge);
+
+  return {
+    async stop() {
+      // The drainer first, so what it stored still gets published by the last publisher round.
+      await drain.stop();
+      await Promise.all([expire.stop(), purge.stop()]);
+      await publisher.publishOnce().catch(() => 0);
+      await publish.stop();
+      await producer.disconnect();
+      blockingRedis.disconnect();
+    },
+  };
+}

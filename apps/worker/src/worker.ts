@@ -1,0 +1,124 @@
+import {
+  type BusConsumer,
+  type BusProducer,
+  type Config,
+  type ConsumedMessage,
+  createBusConsumer,
+  type InboundKind,
+  type Logger,
+  type MessageBus,
+  parseInbound,
+  type StockRunner,
+  type WorkerConsumer,
+} from '@inventory/core';
+import { toDeadLetter } from './dead-letter.js';
+import { queueInboundEvent, toHandledOutcome } from './handlers/inbound-event.handler.js';
+
+export interface WorkerDeps {
+  config: Config;
+  logger: Logger;
+  bus: MessageBus;
+  runner: StockRunner;
+}
+
+export type WorkerStatus = 'starting' | 'running' | 'draining' | 'stopped' | 'failed';
+
+export interface Worker {
+  readonly status: WorkerStatus;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface Role {
+  name: WorkerConsumer;
+  kind: InboundKind;
+  topics: string[];
+}
+
+function rolesOf(config: Config): Role[] {
+  const t = config.kafka.topics;
+  const all: Role[] = [
+    { name: 'order-placed', kind: 'order.placed', topics: [t.orderPlaced] },
+    { name: 'order-confirmed', kind: 'order.confirmed', topics: [t.orderConfirmed] },
+    { name: 'order-cancelled', kind: 'order.cancelled', topics: [t.orderCancelled] },
+    { name: 'sku-created', kind: 'product.sku.created', topics: [t.skuCreated, t.productDefault] },
+  ];
+  return all.filter((role) => config.worker.consumers.includes(role.name));
+}
+
+/**
+ * One consumer group per role (`<KAFKA_GROUP_ID>.<role>`), so each topic scales on its own: more
+ * worker replicas with WORKER_CONSUMERS=order-placed add consumers for that topic only.
+ */
+export function groupIdFor(config: Config, role: WorkerConsumer): string {
+  return `${config.kafka.groupId}.${role}`;
+}
+
+export function createWorker(deps: WorkerDeps): Worker {
+  let status: WorkerStatus = 'starting';
+  let producer: BusProducer | undefined;
+  const consumers: BusConsumer[] = [];
+
+  async function handle(
+    role: Role,
+    groupId: string,
+    messages: ConsumedMessage[],
+    log: Logger,
+  ): Promise<void> {
+    const deadLetters = [];
+    const batch = deps.runner.batch();
+    const queued: { message: ConsumedMessage; outcome: ReturnType<typeof queueInboundEvent> }[] = [];
+    for (const message of messages) {
+      const parsed = parseInbound(role.kind, message.value);
+      if (parsed.status === 'poison') {
+        deadLetters.push(toDeadLetter(message, groupId, parsed.reason, parsed.detail));
+        log.warn(
+          { offset: message.offset, reason: parsed.reason, detail: parsed.detail },
+          'message dead-lettered',
+        );
+      } else if (parsed.status === 'ok') {
+        queued.push({ message, outcome: queueInboundEvent(batch, parsed.event) });
+      }
+    }
+    // One pipeline for the whole chunk; a Redis failure throws and the chunk is redelivered.
+    await batch.exec();
+    for (const { message, outcome } of queued) {
+      const handled = toHandledOutcome(await outcome);
+      if (handled.status === 'rejected') {
+        deadLetters.push(toDeadLetter(message, groupId, handled.reason, handled.detail));
+        log.warn({ offset: message.offset, reason: handled.reason }, 'message dead-lettered');
+      }
+    }
+    if (deadLetters.length > 0) await producer?.send(deadLetters);
+  }
+
+  return {
+    get status() {
+      return status;
+    },
+    async start() {
+      producer = await deps.bus.createProducer();
+      for (const role of rolesOf(deps.config)) {
+        const groupId = groupIdFor(deps.config, role.name);
+        const log = deps.logger.child({ component: 'consumer', role: role.name });
+        const consumer = createBusConsumer(deps.bus, {
+          groupId,
+          topics: role.topics,
+          logger: deps.logger,
+          fromBeginning: deps.config.worker.fromBeginning,
+          maxChunk: deps.config.worker.batchSize,
+        });
+        consumers.push(consumer);
+        await consumer.run((messages) => handle(role, groupId, messages, log));
+        log.info({ groupId, topics: role.topics }, 'consuming');
+      }
+      status = 'running';
+    },
+    async stop() {
+      status = 'draining';
+      await Promise.allSettled(consumers.map((c) => c.stop()));
+      await producer?.disconnect();
+      status = 'stopped';
+    },
+  };
+}

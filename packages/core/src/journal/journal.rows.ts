@@ -1,0 +1,171 @@
+import { type OutboundSettings, outboundEvents } from '../outbox/outbound.events.js';
+import { StockCode } from '../stock/stock.codes.js';
+import { changedSkus } from '../stock/stock.journal.js';
+import type { JournalEntry, ReservationStatus } from '../stock/stock.types.js';
+
+/** One journal stream entry as read: its stream id, the raw JSON and the parsed entry. */
+export interface JournalMessage {
+  id: string;
+  raw: string;
+  entry: JournalEntry;
+}
+
+/**
+ * Stream ids compared as text sort wrong ('9-0' > '10-0'): this fixed-width form sorts like the
+ * ids themselves, so a row can keep only the newest entry's effect.
+ */
+export function sortableJournalId(id: string): string {
+  const [ms = '0', seq = '0'] = id.split('-');
+  return `${ms.padStart(15, '0')}-${seq.padStart(10, '0')}`;
+}
+
+export interface LedgerRow {
+  journal_id: string;
+  sku_id: string;
+  delta_total: number;
+  delta_reserved: number;
+  total_after: number;
+  reserved_after: number;
+  version: number;
+  action: string;
+  reason: string | null;
+  order_id: string | null;
+  causation_id: string;
+  correlation_id: string;
+  actor: string;
+  created_at: Date;
+}
+
+export interface SnapshotRow {
+  sku_id: string;
+  total: number;
+  reserved: number;
+  version: number;
+  last_journal_id: string;
+  updated_at: Date;
+}
+
+export interface ReservationRow {
+  order_id: string;
+  order_id_type: string;
+  /** null: the entry leaves the status as it was (a replayed or tombstoned order). */
+  status: ReservationStatus | null;
+  items: string;
+  expires_at: Date | null;
+  action: string;
+  outcome: string;
+  last_journal_id: string;
+  updated_at: Date;
+}
+
+export interface OutboxRow {
+  event_id: string;
+  topic: string;
+  message_key: string;
+  payload: string;
+  journal_id: string;
+  created_at: Date;
+}
+
+export interface IdempotencyRow {
+  event_id: string;
+  action: string;
+  journal_id: string;
+  created_at: Date;
+}
+
+export interface JournalRows {
+  ledger: LedgerRow[];
+  snapshots: SnapshotRow[];
+  reservations: ReservationRow[];
+  outbox: OutboxRow[];
+  processed: IdempotencyRow[];
+}
+
+/** The reservation status Redis holds after an order entry (see docs/stock-model.md). */
+function statusAfter(entry: JournalEntry): ReservationStatus | null {
+  const ok = entry.code === StockCode.OK;
+  switch (entry.action) {
+    case 'reserve':
+      return ok ? 'RESERVED' : entry.code === StockCode.INVALID_ORDER ? null : 'FAILED';
+    case 'confirm':
+      if (ok) return 'CONFIRMED';
+      return entry.code === StockCode.RESERVATION_EXPIRED && changedSkus(entry).length > 0 ? 'EXPIRED' : null;
+    case 'release':
+      return ok ? 'RELEASED' : null; // an unknown order keeps its NONE tombstone
+    case 'expire':
+      return ok ? 'EXPIRED' : null;
+    default:
+      return null;
+  }
+}
+
+/** Every MariaDB row one batch of journal entries turns into; keyed so applying twice changes nothing. */
+export function toJournalRows(messages: JournalMessage[], settings: OutboundSettings): JournalRows {
+  const rows: JournalRows = { ledger: [], snapshots: [], reservations: [], outbox: [], processed: [] };
+  const latestSnapshot = new Map<string, SnapshotRow>();
+  for (const { id, raw, entry } of messages) {
+    const at = new Date(entry.at);
+    const sortable = sortableJournalId(id);
+    for (const s of changedSkus(entry)) {
+      rows.ledger.push({
+        journal_id: id,
+        sku_id: s.skuId,
+        delta_total: s.dTotal,
+        delta_reserved: s.dReserved,
+        total_after: s.total,
+        reserved_after: s.reserved,
+        version: s.version,
+        action: entry.action,
+        reason: entry.reason ?? null,
+        order_id: entry.orderId ?? null,
+        causation_id: entry.causationId,
+        correlation_id: entry.correlationId,
+        actor: entry.actor,
+        created_at: at,
+      });
+      const prev = latestSnapshot.get(s.skuId);
+      if (!prev || prev.version < s.version) {
+        latestSnapshot.set(s.skuId, {
+          sku_id: s.skuId,
+          total: s.total,
+          reserved: s.reserved,
+          version: s.version,
+          last_journal_id: sortable,
+          updated_at: at,
+        });
+      }
+    }
+    if (entry.orderId !== undefined) {
+      rows.reservations.push({
+        order_id: entry.orderId,
+        order_id_type: entry.orderIdType ?? 'string',
+        status: statusAfter(entry),
+        items: JSON.stringify(entry.items.map((i) => [i.skuId, i.quantity])),
+        expires_at: entry.action === 'reserve' && entry.expiresAt ? new Date(entry.expiresAt) : null,
+        action: entry.action,
+        outcome: raw,
+        last_journal_id: sortable,
+        updated_at: at,
+      });
+    }
+    rows.processed.push({
+      event_id: entry.causationId,
+      action: entry.action,
+      journal_id: id,
+      created_at: at,
+    });
+    for (const e of outboundEvents(entry, settings)) {
+      rows.outbox.push({
+        event_id: e.eventId,
+        topic: e.topic,
+        message_key: e.key,
+        payload: e.payload,
+        journal_id: id,
+        created_at: at,
+      });
+    }
+  }
+  rows.snapshots = [...latestSnapshot.values()];
+  return rows;
+}

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../config/index.js';
+import { StockCode } from '../stock/stock.codes.js';
+import type { JournalEntry } from '../stock/stock.types.js';
+import { outboundEvents } from './outbound.events.js';
+
+const settings = { source: 'inventory-service', topics: loadConfig({}).kafka.topics };
+
+function entry(over: Partial<JournalEntry>): JournalEntry {
+  return {
+    v: 1,
+    action: 'reserve',
+    code: StockCode.OK,
+    at: Date.UTC(2026, 0, 25, 10),
+    eventId: '11111111-1111-4111-8111-111111111111',
+    causationId: 'in-1',
+    correlationId: 'corr-1',
+    actor: 'kafka:order.placed',
+    orderId: '9007199254740993123',
+    orderIdType: 'number',
+    skus: [],
+    items: [{ skuId: 'A', quantity: 2 }],
+    failedItems: [],
+    ...over,
+  };
+}
+
+describe('outboundEvents', () => {
+  it('when a reserve succeeds, emits stock.reserved keyed by the order with the numeric id exact', () => {
+    const [event, ...rest] = outboundEvents(entry({ expiresAt: Date.UTC(2026, 0, 25, 10, 15) }), settings);
+    expect(rest).toEqual([]);
+    expect(event).toMatchObject({
+      type: 'stock.reserved',
+      topic: settings.topics.stockReserved,
+      key: '9007199254740993123',
+    });
+    expect(event?.payload).toContain('"orderId":9007199254740993123,');
+    expect(JSON.parse(event?.payload ?? '')).toMatchObject({
+      id: '11111111-1111-4111-8111-111111111111',
+      specversion: '1.0',
+      subject: 'inventory/9007199254740993123',
+      time: '2026-01-25T10:00:00.000Z',
+      data: {
+        items: [{ skuId: 'A', quantity: 2 }],
+        expiresAt: '2026-01-25T10:15:00.000Z',
+        correlationId: 'corr-1',
+        causationId: 'in-1',
+      },
+    });
+  });
+
+  it('when a reserve fails, lists only the failing items with their available quantity (null when unknown)', () => {
+    const events = outboundEvents(
+      entry({
+        code: StockCode.SKU_NOT_FOUND,
+        orderIdType: 'string',
+        orderId: 'A-1',
+        failedItems: [
+          { skuId: 'X', requested: 3, available: null },
+          { skuId: 'B', requested: 5, available: 1 },
+        ],
+      }),
+      settings,
+    );
+    expect(events).toHaveLength(1);
+    expect(JSON.parse(events[0]?.payload ?? '').data).toEqual({
+      orderId: 'A-1',
+      reason: 'SKU_NOT_FOUND',
+      failedItems: [
+        { skuId: 'X', requestedQuantity: 3, quantity: 3, availableQuantity: null },
+        { skuId: 'B', requestedQuantity: 5, quantity: 5, availableQuantity: 1 },
+      ],
+      occurredAt: Date.UTC(2026, 0, 25, 10),
+      correlationId: 'corr-1',
+      causationId: 'in-1',
+    });
+  });
+
+  it('when a confirm finds the deadline passed, emits stock.released EXPIRED then stock.confirm.failed, with stable ids', () => {
+    const e = entry({
+      action: 'confirm',
+      code: StockCode.RESERVATION_EXPIRED,
+      skus: [{ skuId: 'A', dTotal: 0, dReserved: -2, total: 2, reserved: 0, version: 3 }], // available 0 → 2
+    });
+    const first = outboundEvents(e, settings);
+    expect(first.map((x) => x.type)).toEqual(['stock.released', 'stock.confirm.failed', 'stock.restored']);
+    expect(first[1]?.eventId).toBe(e.eventId);
+    expect(outboundEvents(e, settings).map((x) => x.eventId)).toEqual(first.map((x) => x.eventId));
+  });
+
+  it('when a release fails, emits nothing (the contract has no release-failure event)', () => {
+    expect(outboundEvents(entry({ action: 'release', code: StockCode.ALREADY_CONFIRMED }), settings)).toEqual(
+      [],
+    );
+  });
+
+  it('when an admin decrease takes available to 0, emits stock.adjusted and stock.depleted keyed by SKU', () => {
+    const events = outboundEvents(
+      entry({
+        action: 'decrease',
+        orderId: undefined,
+        orderIdType: undefined,
+        reason: 'DAMAGED',
+        skus: [{ skuId: 'A', dTotal: -4, dReserved: 0, total: 6, reserved: 6, version: 9 }],
+      }),
+      settings,
+    );
+    expect(events.map((x) => [x.type, x.key])).toEqual([
+      ['stock.adjusted', 'A'],
+      ['stock.depleted', 'A'],
+    ]);
+    expect(JSON.parse(events[0]?.payload ?? '').data).toMatchObject({
+      skuId: 'A',
+      delta: -4,
+      total: 6,
+      reserved: 6,
+      available: 0,
+      reason: 'DAMAGED',
+      version: 9,
+    });
+  });
+});

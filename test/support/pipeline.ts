@@ -1,0 +1,232 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { type ActiveRelay, startActiveRelay } from '../../apps/relay/src/relay.js';
+import { createWorker, type Worker } from '../../apps/worker/src/worker.js';
+import {
+  type BusProducer,
+  type Config,
+  createConfiguredStockRunner,
+  createKnex,
+  createLogger,
+  createMessageBus,
+  createRedis,
+  ensureDatabase,
+  type Knex,
+  loadConfig,
+  type MessageBus,
+  runMigrations,
+  type StockRunner,
+  serviceTopics,
+} from '../../packages/core/src/index.js';
+import { testServices } from './services.js';
+
+/** One record seen on an outbound or dead-letter topic. */
+export interface SeenRecord {
+  topic: string;
+  key: string | null;
+  value: string;
+  headers: Record<string, string>;
+  /** The parsed CloudEvent (undefined for a non-JSON dead letter). */
+  event?: {
+    id: string;
+    type: string;
+    subject?: string;
+    time?: string;
+    source?: string;
+    data: Record<string, unknown>;
+  };
+}
+
+/** An isolated slice of the real infrastructure: own database, key prefix, topics and groups. */
+export interface TestStack {
+  run: string;
+  config: Config;
+  env: Record<string, string>;
+  redis: Redis;
+  knex: Knex;
+  bus: MessageBus;
+  runner: StockRunner;
+  /** Sends raw record values (bytes as the producers send them) to an inbound topic. */
+  send(topic: string, records: { key?: string | null; value: string | Buffer }[]): Promise<void>;
+  /** Everything seen so far on the outbound and dead-letter topics. */
+  seen: SeenRecord[];
+  waitFor(what: string, done: (seen: SeenRecord[]) => boolean, timeoutMs?: number): Promise<SeenRecord[]>;
+  close(): Promise<void>;
+}
+
+const TOPIC_VARS = [
+  'TOPIC_ORDER_PLACED',
+  'TOPIC_ORDER_CONFIRMED',
+  'TOPIC_ORDER_CANCELLED',
+  'TOPIC_SKU_CREATED',
+  'TOPIC_PRODUCT_DEFAULT',
+  'TOPIC_STOCK_RESERVED',
+  'TOPIC_STOCK_RESERVATION_FAILED',
+  'TOPIC_STOCK_CONFIRMED',
+  'TOPIC_STOCK_CONFIRM_FAILED',
+  'TOPIC_STOCK_RELEASED',
+  'TOPIC_STOCK_ADJUSTED',
+  'TOPIC_STOCK_DEPLETED',
+  'TOPIC_STOCK_RESTORED',
+  'TOPIC_STOCK_LOW',
+];
+
+/** The env of an isolated stack; also handed to child processes in the kill tests. */
+export function isolatedEnv(run: string, extra: Record<string, string> = {}): Record<string, string> {
+  const defaults = loadConfig({}).kafka.topics as unknown as Record<string, string>;
+  const database = `inventory_test_${run.replace(/-/g, '')}`;
+  const dbUrl = new URL(testServices.databaseUrl);
+  dbUrl.pathname = `/${database}`;
+  const env: Record<string, string> = {
+    REDIS_URL: testServices.redisUrl,
+    DATABASE_URL: dbUrl.toString(),
+    KAFKA_BROKERS: testServices.kafkaBrokers.join(','),
+    REDIS_KEY_PREFIX: `test-${run}:`,
+    KAFKA_GROUP_ID: `test-${run}`,
+    RELAY_LOCK_NAME: `test-relay-${run}`,
+    RELAY_POLL_INTERVAL_MS: '20',
+    RELAY_EXPIRY_SWEEP_INTERVAL_MS: '100',
+    LOG_LEVEL: 'warn',
+    ...extra,
+  };
+  const names = Object.values(defaults);
+  TOPIC_VARS.forEach((name, i) => {
+    env[name] = `${names[i]}.${run}`;
+  });
+  return env;
+}
+
+function toSeen(
+  topic: string,
+  key: Buffer | null,
+  value: Buffer | null,
+  headers: Record<string, unknown>,
+): SeenRecord {
+  const text = value?.toString() ?? '';
+  const flat = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)]));
+  let event: SeenRecord['event'];
+  try {
+    event = JSON.parse(text);
+  } catch {
+    event = undefined;
+  }
+  return { topic, key: key?.toString() ?? null, value: text, headers: flat, event };
+}
+
+export async function startTestStack(extra: Record<string, string> = {}): Promise<TestStack> {
+  const run = randomUUID().slice(0, 8);
+  const env = isolatedEnv(run, extra);
+  const config = loadConfig(env);
+  await ensureDatabase(config.database);
+  const knex = createKnex(config.database);
+  await runMigrations(knex, 'latest');
+  const redis = createRedis({ url: config.redis.url, connectionName: `test-${run}` });
+  await redis.connect();
+  const logger = createLogger({ name: 'test', level: 'fatal', pretty: false });
+  const bus = createMessageBus({ brokers: config.kafka.brokers, clientId: `test-${run}`, logger });
+  const topics = serviceTopics(config.kafka.topics);
+  await bus.ensureTopics(topics, { partitions: 3, replicationFactor: 1 });
+  const producer: BusProducer = await bus.createProducer();
+
+  const seen: SeenRecord[] = [];
+  const inbound = new Set([
+    config.kafka.topics.orderPlaced,
+    config.kafka.topics.orderConfirmed,
+    config.kafka.topics.orderCancelled,
+    config.kafka.topics.skuCreated,
+    config.kafka.topics.productDefault,
+  ]);
+  const watched = topics.filter((t) => !inbound.has(t));
+  const collector = bus.kafkajs.consumer({ groupId: `test-collector-${run}`, maxWaitTimeInMs: 50 });
+  await collector.connect();
+  await collector.subscribe({ topics: watched, fromBeginning: true });
+  await collector.run({
+    eachMessage: async ({ topic, message }) => {
+      seen.push(toSeen(topic, message.key, message.value, message.headers ?? {}));
+    },
+  });
+
+  return {
+    run,
+    config,
+    env,
+    redis,
+    knex,
+    bus,
+    runner: createConfiguredStockRunner(redis, config),
+    seen,
+    send: (topic, records) =>
+      producer.send(records.map((r) => ({ topic, key: r.key ?? null, value: r.value }))),
+    async waitFor(what, done, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!done(seen)) {
+        if (Date.now() > deadline) {
+          throw new Error(
+            `timed out waiting for ${what}; seen ${seen.length}: ${seen.map((s) => s.event?.type ?? s.topic).join(', ')}`,
+          );
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return seen;
+    },
+    async close() {
+      await collector.disconnect();
+      await producer.disconnect();
+      const keys = await redis.keys(`${config.stock.keyPrefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+      await knex.raw(`DROP DATABASE IF EXISTS \`${config.database.database}\``);
+      await knex.destroy();
+    },
+  };
+}
+
+/** A stack with the worker and the active relay running in this process. */
+export interface RunningPipeline {
+  stack: TestStack;
+  worker: Worker;
+  relay: ActiveRelay;
+  stop(): Promise<void>;
+}
+
+export async function startPipeline(extraEnv: Record<string, string> = {}): Promise<RunningPipeline> {
+  const stack = await startTestStack(extraEnv);
+  const logger = createLogger({ name: 'test', level: 'fatal', pretty: false });
+  const worker = createWorker({ config: stack.config, logger, bus: stack.bus, runner: stack.runner });
+  await worker.start();
+  const relay = await startActiveRelay({ ...stack, logger, runner: stack.runner });
+  return {
+    stack,
+    worker,
+    relay,
+    async stop() {
+      await worker.stop();
+      await relay.stop();
+      await stack.close();
+    },
+  };
+}
+
+export const ofType = (seen: SeenRecord[], type: string) => seen.filter((s) => s.event?.type === type);
+
+/** Waits until MariaDB's snapshot of every SKU equals Redis (the relay has drained the journal). */
+export async function waitForDurableEqualsLive(stack: TestStack, skuIds: string[], timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const live = await stack.runner.getMany(skuIds);
+    const rows = await stack.knex('inventory_snapshot').whereIn('sku_id', skuIds);
+    const durable = new Map(rows.map((r: { sku_id: string }) => [r.sku_id, r]));
+    const same = live.every((s, i) => {
+      const row = durable.get(skuIds[i] as string) as
+        | { total: number; reserved: number; version: number }
+        | undefined;
+      return s === null
+        ? row === undefined
+        : row?.total === s.total && row.reserved === s.reserved && row.version === s.version;
+    });
+    if (same) return;
+    if (Date.now() > deadline)
+      throw new Error(`MariaDB snapshot differs from Redis: ${JSON.stringify({ live, rows })}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

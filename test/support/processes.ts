@@ -1,0 +1,54 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/** One app (worker, relay, api) running as its own process from its TypeScript sources. */
+export interface AppProcess {
+  readonly child: ChildProcess;
+  output(): string;
+  /** Resolves once the app logged that it is ready. */
+  ready(timeoutMs?: number): Promise<void>;
+  kill(signal: NodeJS.Signals): Promise<number | null>;
+}
+
+export function spawnApp(app: 'worker' | 'relay' | 'api', env: Record<string, string>): AppProcess {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', `apps/${app}/src/main.ts`],
+    {
+      cwd: root,
+      // info at least: ready() waits for the app's "ready" line.
+      env: {
+        ...process.env,
+        ...env,
+        LOG_LEVEL: ['debug', 'trace'].includes(env.LOG_LEVEL ?? '') ? (env.LOG_LEVEL as string) : 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  child.stdout?.on('data', (d) => {
+    out += d;
+  });
+  child.stderr?.on('data', (d) => {
+    out += d;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    output: () => out,
+    async ready(timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!out.includes(`${app} ready`)) {
+        if (child.exitCode !== null || Date.now() > deadline)
+          throw new Error(`${app} did not start:\n${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async kill(signal) {
+      if (child.exitCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
