@@ -140,8 +140,13 @@ export async function startTestStack(extra: Record<string, string> = {}): Promis
   const collector = bus.kafkajs.consumer({ groupId: `test-collector-${run}`, maxWaitTimeInMs: 50 });
   await collector.connect();
   await collector.subscribe({ topics: watched, fromBeginning: true });
+  // A rebalance redelivers what the collector had not committed yet: keep each record once.
+  const offsets = new Set<string>();
   await collector.run({
-    eachMessage: async ({ topic, message }) => {
+    eachMessage: async ({ topic, partition, message }) => {
+      const id = `${topic}/${partition}/${message.offset}`;
+      if (offsets.has(id)) return;
+      offsets.add(id);
       seen.push(toSeen(topic, message.key, message.value, message.headers ?? {}));
     },
   });
