@@ -74,7 +74,13 @@ describe('redelivery and replay', () => {
 
     // Act again: a second worker in a new consumer group reads every topic from offset 0
     const replayConfig = loadConfig({ ...stack.env, KAFKA_GROUP_ID: `${stack.config.kafka.groupId}-replay` });
-    const replay = createWorker({ config: replayConfig, logger, bus: stack.bus, runner: stack.runner });
+    const replay = createWorker({
+      config: replayConfig,
+      logger,
+      bus: stack.bus,
+      redis: stack.redis,
+      runner: stack.runner,
+    });
     await replay.start();
     await waitForCommittedEnd(stack, `${replayConfig.kafka.groupId}.order-placed`, t.orderPlaced);
     await waitForCommittedEnd(stack, `${replayConfig.kafka.groupId}.order-cancelled`, t.orderCancelled);

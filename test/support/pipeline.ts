@@ -197,7 +197,13 @@ export interface RunningPipeline {
 export async function startPipeline(extraEnv: Record<string, string> = {}): Promise<RunningPipeline> {
   const stack = await startTestStack(extraEnv);
   const logger = createLogger({ name: 'test', level: 'fatal', pretty: false });
-  const worker = createWorker({ config: stack.config, logger, bus: stack.bus, runner: stack.runner });
+  const worker = createWorker({
+    config: stack.config,
+    logger,
+    bus: stack.bus,
+    redis: stack.redis,
+    runner: stack.runner,
+  });
   await worker.start();
   const relay = await startActiveRelay({ ...stack, logger, runner: stack.runner });
   return {

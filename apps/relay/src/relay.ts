@@ -3,9 +3,11 @@ import {
   type Config,
   createJournalDrainer,
   createOutboxPublisher,
+  isRestored,
   type Knex,
   type Logger,
   type MessageBus,
+  restoreFromDatabase,
   type StockRunner,
 } from '@inventory/core';
 import type { Redis } from 'ioredis';
@@ -52,9 +54,24 @@ export async function startActiveRelay(deps: RelayDeps): Promise<ActiveRelay> {
     relay.pollIntervalMs,
     logger,
   );
+  const restoreOptions = {
+    redis: deps.redis,
+    knex: deps.knex,
+    keys: deps.runner.keys,
+    logger,
+    finishedTtlSeconds: config.stock.finishedReservationTtlSeconds,
+  };
   const drain = startTaskLoop(
     'journal drainer',
     async () => {
+      if (!(await isRestored(deps.redis, deps.runner.keys))) {
+        // Redis lost its data (or never had the marker): what is left of the journal goes to
+        // MariaDB first, then Redis is rebuilt from it. The same loop, so batches stay in order.
+        logger.warn('Redis has no restored-data marker: draining the journal, then restoring from MariaDB');
+        while ((await drainer.drainOnce(0)).entries > 0) publish.wake();
+        await restoreFromDatabase(restoreOptions);
+        return true;
+      }
       const { entries, outboxRows } = await drainer.drainOnce(relay.pollIntervalMs);
       if (outboxRows > 0) publish.wake(); // new events go out now, not at the next poll
       return entries > 0;

@@ -5,12 +5,15 @@ import {
   type ConsumedMessage,
   createBusConsumer,
   type InboundKind,
+  InventoryError,
+  isRestored,
   type Logger,
   type MessageBus,
   parseInbound,
   type StockRunner,
   type WorkerConsumer,
 } from '@inventory/core';
+import type { Redis } from 'ioredis';
 import { toDeadLetter } from './dead-letter.js';
 import { queueInboundEvent, toHandledOutcome } from './handlers/inbound-event.handler.js';
 
@@ -18,7 +21,18 @@ export interface WorkerDeps {
   config: Config;
   logger: Logger;
   bus: MessageBus;
+  redis: Redis;
   runner: StockRunner;
+}
+
+/** Thrown while Redis is being restored: the chunk is not committed and comes again later. */
+export class RedisRestoringError extends InventoryError {
+  constructor() {
+    super('Redis is being restored from MariaDB; consumption paused', {
+      code: 'INV_RESTORING',
+      retryable: true,
+    });
+  }
 }
 
 export type WorkerStatus = 'starting' | 'running' | 'draining' | 'stopped' | 'failed';

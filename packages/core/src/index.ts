@@ -22,5 +22,6 @@ export * from './logging/logger.js';
 export * from './outbox/outbound.events.js';
 export * from './outbox/outbox.publisher.js';
 export * from './redis/redis.factory.js';
+export * from './restore/redis.restore.js';
 export * from './runtime/service.runtime.js';
 export * from './stock/index.js';

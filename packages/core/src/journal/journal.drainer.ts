@@ -59,7 +59,17 @@ export function createJournalDrainer(options: JournalDrainerOptions): JournalDra
     const from = pendingFirst ? '0' : '>';
     const args: (string | number)[] = ['GROUP', group, consumer, 'COUNT', options.batchSize];
     if (!pendingFirst && blockMs > 0) args.push('BLOCK', blockMs);
-    const reply = (await redis.call('XREADGROUP', ...args, 'STREAMS', journalKey, from)) as StreamReply;
+    let reply: StreamReply;
+    try {
+      reply = (await redis.call('XREADGROUP', ...args, 'STREAMS', journalKey, from)) as StreamReply;
+    } catch (err) {
+      // The stream and its group vanished (FLUSHALL, a Redis restart without AOF): recreate both.
+      if (!String((err as Error).message).includes('NOGROUP')) throw err;
+      groupReady = false;
+      pendingFirst = true;
+      await ensureGroup();
+      return [];
+    }
     const entries = reply?.[0]?.[1] ?? [];
     if (pendingFirst && entries.length === 0) pendingFirst = false;
     return entries.map(([id, fields]) => {

@@ -1,0 +1,80 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { isRestored } from '../../packages/core/src/index.js';
+import { deleteByPrefix } from '../../packages/core/src/stock/stock.testing.js';
+import {
+  ofType,
+  type RunningPipeline,
+  startPipeline,
+  waitForDurableEqualsLive,
+} from '../support/pipeline.js';
+
+const ctx = { causationId: 'test-setup', correlationId: 'test-setup', actor: 'test' };
+
+function event(id: string, type: string, data: Record<string, unknown>) {
+  return JSON.stringify({ id, specversion: '1.0', type, source: 'order-service', data });
+}
+
+let running: RunningPipeline | undefined;
+afterEach(async () => {
+  await running?.stop();
+  running = undefined;
+});
+
+describe('restore from MariaDB', () => {
+  it('when Redis loses every key after the journal was drained, the relay rebuilds stock, reservations and replays', async () => {
+    // Arrange: stock, one confirmed order, one open reservation, all drained to MariaDB
+    running = await startPipeline();
+    const { stack } = running;
+    const t = stack.config.kafka.topics;
+    await stack.runner.add({ ...ctx, skuId: 'R1', quantity: 10 });
+    await stack.runner.add({ ...ctx, skuId: 'R2', quantity: 4 });
+    const placed1 = {
+      key: 'o',
+      value: event('p-1', 'order.placed', { orderId: 1, items: [{ skuId: 'R1', quantity: 3 }] }),
+    };
+    const placed2 = {
+      key: 'o',
+      value: event('p-2', 'order.placed', {
+        orderId: 2,
+        items: [
+          { skuId: 'R1', quantity: 2 },
+          { skuId: 'R2', quantity: 4 },
+        ],
+      }),
+    };
+    await stack.send(t.orderPlaced, [placed1, placed2]);
+    await stack.waitFor('two reservations', (s) => ofType(s, 'stock.reserved').length === 2);
+    await stack.send(t.orderConfirmed, [
+      { key: 'o', value: event('c-1', 'order.confirmed', { orderId: 1 }) },
+    ]);
+    await stack.waitFor('confirm', (s) => ofType(s, 'stock.confirmed').length === 1);
+    await waitForDurableEqualsLive(stack, ['R1', 'R2']);
+    const before = await stack.runner.getMany(['R1', 'R2']);
+    const openBefore = await stack.runner.getReservation('2');
+
+    // Act: every key of the service disappears (a FLUSHALL as far as this service can tell)
+    await deleteByPrefix(stack.redis, stack.config.stock.keyPrefix);
+    const lostAt = Date.now();
+    while (!(await isRestored(stack.redis, stack.runner.keys))) {
+      if (Date.now() - lostAt > 15_000) throw new Error('not restored within 15 s');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+
+    // Assert: the same stock and reservations, open deadlines back, outcomes still replay
+    expect(await stack.runner.getMany(['R1', 'R2'])).toEqual(before);
+    expect(await stack.runner.getReservation('2')).toEqual(openBefore);
+    expect(await stack.redis.zscore(stack.runner.keys.deadlines, '2')).toBe(String(openBefore?.expiresAt));
+    await stack.send(t.orderPlaced, [placed1]); // a redelivered placed: replay, no new outcome
+    await stack.send(t.orderConfirmed, [
+      { key: 'o', value: event('c-2', 'order.confirmed', { orderId: 2 }) },
+    ]);
+    await stack.waitFor(
+      'confirm of the restored reservation',
+      (s) => ofType(s, 'stock.confirmed').length === 2,
+    );
+    expect(ofType(stack.seen, 'stock.reserved')).toHaveLength(2);
+    expect(await stack.runner.get('R1')).toMatchObject({ total: 5, reserved: 0 });
+    expect(await stack.runner.get('R2')).toMatchObject({ total: 0, reserved: 0 });
+    await waitForDurableEqualsLive(stack, ['R1', 'R2']);
+  });
+});
