@@ -53,6 +53,8 @@ export function createBusConsumer(bus: MessageBus, options: ConsumerOptions): Bu
       await consumer.connect();
       await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? false });
       await consumer.run({
+        // Partitions are independent (per-key order lives inside one): handle them side by side.
+        partitionsConsumedConcurrently: 4,
         autoCommit: false,
         eachBatchAutoResolve: false,
         eachBatch: (payload) => handleBatch(payload, handler, maxChunk, log),

@@ -1,0 +1,112 @@
+import type { SeenRecord, TestStack } from '../support/pipeline.js';
+import { distinctOutcomes, type Workload } from './fault.support.js';
+
+/** Checks every invariant of design/architecture.md once the system is quiet; returns violations. */
+export async function checkInvariants(
+  stack: TestStack,
+  workload: Workload,
+  sent: Set<string>,
+): Promise<string[]> {
+  const violations: string[] = [];
+  const states = await stack.runner.getMany(workload.skus);
+  const outcomes = distinctOutcomes(stack);
+  const byOrder = groupBy(outcomes, (r) => r.key ?? '');
+  const confirmedQty = new Map<string, number>();
+  for (const o of workload.orders) {
+    const types = (byOrder.get(String(o.id)) ?? []).map((r) => r.event?.type);
+    if (!types.some((t) => t === 'stock.reserved' || t === 'stock.reservation.failed')) {
+      violations.push(`order ${o.id}: no reserve outcome (acknowledged event lost)`);
+    }
+    if (types.includes('stock.confirmed')) confirmedQty.set(o.sku, (confirmedQty.get(o.sku) ?? 0) + o.qty);
+  }
+  violations.push(...(await checkPublishOrder(stack)));
+  states.forEach((s, i) => {
+    const sku = workload.skus[i] as string;
+    if (!s) return void violations.push(`${sku}: missing in Redis`);
+    if (s.available < 0 || s.reserved > s.total || s.reserved < 0)
+      violations.push(`${sku}: oversold ${JSON.stringify(s)}`);
+    const expectedTotal = workload.initial - (confirmedQty.get(sku) ?? 0);
+    if (s.total !== expectedTotal)
+      violations.push(`${sku}: total ${s.total}, expected ${expectedTotal} (conservation)`);
+  });
+  violations.push(...(await checkReservedSums(stack, workload)));
+  violations.push(...checkOneOutcomePerEvent(outcomes, sent));
+  violations.push(...(await checkOneEffectPerAction(stack)));
+  return violations;
+}
+
+/** reserved = the sum of RESERVED reservations, per SKU (from Redis's own records). */
+async function checkReservedSums(stack: TestStack, workload: Workload): Promise<string[]> {
+  const sums = new Map<string, number>();
+  for (const o of workload.orders) {
+    const r = await stack.runner.getReservation(String(o.id));
+    if (r?.status === 'RESERVED')
+      for (const i of r.items) sums.set(i.skuId, (sums.get(i.skuId) ?? 0) + i.quantity);
+  }
+  const states = await stack.runner.getMany(workload.skus);
+  return states.flatMap((s, i) => {
+    const sku = workload.skus[i] as string;
+    return s && s.reserved !== (sums.get(sku) ?? 0)
+      ? [`${sku}: reserved ${s.reserved} ≠ open reservations ${sums.get(sku) ?? 0}`]
+      : [];
+  });
+}
+
+/** Every processed inbound event has exactly one outcome id (expiry releases have no inbound event). */
+function checkOneOutcomePerEvent(outcomes: SeenRecord[], sent: Set<string>): string[] {
+  const perCause = groupBy(
+    outcomes.filter((r) => !(r.event?.type === 'stock.released' && r.event.data.reason === 'EXPIRED')),
+    (r) => String(r.event?.data.causationId),
+  );
+  const violations: string[] = [];
+  for (const [cause, records] of perCause) {
+    if (!sent.has(cause)) violations.push(`outcome caused by unknown event ${cause}`);
+    if (records.length > 1)
+      violations.push(
+        `event ${cause}: ${records.length} outcomes (${records.map((r) => r.event?.type).join(', ')})`,
+      );
+  }
+  return violations;
+}
+
+/** The ledger holds at most one row per (order, action, SKU): no command took effect twice. */
+async function checkOneEffectPerAction(stack: TestStack): Promise<string[]> {
+  const rows = (await stack
+    .knex('inventory_ledger')
+    .select('order_id', 'action', 'sku_id')
+    .count({ n: '*' })
+    .whereNotNull('order_id')
+    .groupBy('order_id', 'action', 'sku_id')
+    .having(stack.knex.raw('COUNT(*) > 1'))) as unknown as { order_id: string; action: string; n: number }[];
+  return rows.map((r) => `order ${r.order_id}: ${r.n} ledger rows for ${r.action}`);
+}
+
+/**
+ * Events of one order go out in the order they happened: the outbox (published in id order,
+ * one request in flight) lists an order's reservation before its confirmation or release.
+ */
+async function checkPublishOrder(stack: TestStack): Promise<string[]> {
+  const rows: { message_key: string; payload: string }[] = await stack
+    .knex('inventory_outbox')
+    .select('message_key', 'payload')
+    .orderBy('id');
+  const types = groupBy(
+    rows.map((r) => ({ key: r.message_key, type: (JSON.parse(r.payload) as { type: string }).type })),
+    (r) => r.key,
+  );
+  const violations: string[] = [];
+  for (const [key, list] of types) {
+    const order = list.map((r) => r.type);
+    const reservedAt = order.indexOf('stock.reserved');
+    const laterAt = order.findIndex((t) => t === 'stock.confirmed' || t === 'stock.released');
+    if (laterAt >= 0 && (reservedAt < 0 || laterAt < reservedAt))
+      violations.push(`order ${key}: out of order: ${order.join(', ')}`);
+  }
+  return violations;
+}
+
+function groupBy<T>(list: T[], key: (t: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of list) map.set(key(item), [...(map.get(key(item)) ?? []), item]);
+  return map;
+}
