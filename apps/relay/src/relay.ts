@@ -7,11 +7,15 @@ import {
   type Knex,
   type Logger,
   type MessageBus,
+  reconcile,
   restoreFromDatabase,
   type StockRunner,
 } from '@inventory/core';
 import type { Redis } from 'ioredis';
 import { startTaskLoop, type TaskLoop } from './task.loop.js';
+
+/** How often the active relay compares Redis with MariaDB (report only). */
+const RECONCILE_INTERVAL_MS = 5 * 60_000;
 
 export interface RelayDeps {
   config: Config;
@@ -95,13 +99,28 @@ export async function startActiveRelay(deps: RelayDeps): Promise<ActiveRelay> {
     60_000,
     logger,
   );
-  loops.push(drain, publish, expire, purge);
+  // Report-only: a drift means a bug or an operator's hand in Redis; `pnpm reconcile -- --repair` fixes it.
+  const reconcileLoop = startTaskLoop(
+    'reconcile',
+    async () => {
+      const report = await reconcile({ ...restoreOptions, repair: false });
+      if (report.drift.length > 0)
+        logger.error(
+          { drift: report.drift.length, counts: report.counts },
+          'stock drift between Redis and MariaDB',
+        );
+      return false;
+    },
+    RECONCILE_INTERVAL_MS,
+    logger,
+  );
+  loops.push(drain, publish, expire, purge, reconcileLoop);
 
   return {
     async stop() {
       // The drainer first, so what it stored still gets published by the last publisher round.
       await drain.stop();
-      await Promise.all([expire.stop(), purge.stop()]);
+      await Promise.all([expire.stop(), purge.stop(), reconcileLoop.stop()]);
       await publisher.publishOnce().catch(() => 0);
       await publish.stop();
       await producer.disconnect();

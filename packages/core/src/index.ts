@@ -21,6 +21,7 @@ export * from './kafka/kafka.topics.js';
 export * from './logging/logger.js';
 export * from './outbox/outbound.events.js';
 export * from './outbox/outbox.publisher.js';
+export * from './reconcile/index.js';
 export * from './redis/redis.factory.js';
 export * from './restore/redis.restore.js';
 export * from './runtime/service.runtime.js';

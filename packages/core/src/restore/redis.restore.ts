@@ -37,7 +37,7 @@ interface ReservationRecord {
 const ACTIONS = ['reserve', 'confirm', 'release', 'expire'] as const;
 
 /** The reservation hash fields a script would have written: status, items, deadline, outcomes. */
-function reservationFields(row: ReservationRecord): Record<string, string> {
+export function reservationFields(row: ReservationRecord): Record<string, string> {
   const fields: Record<string, string> = {
     status: row.status,
     items: row.items,

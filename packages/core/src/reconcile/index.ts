@@ -1,0 +1,21 @@
+/** Public API of reconcile: compare Redis with MariaDB and repair drift from MariaDB. */
+
+export { reconcile } from './reconcile.js';
+export type {
+  DriftItem,
+  DriftKind,
+  DriftOutcome,
+  LedgerDrift,
+  ReconcileHooks,
+  ReconcileOptions,
+  ReconcileReport,
+  ReconcileSkipReason,
+  ReservationDrift,
+  ReservationDriftKind,
+  ReservationField,
+  ReservationView,
+  SkuCounters,
+  SkuDrift,
+  SkuDriftKind,
+} from './reconcile.types.js';
+export { RECONCILE_ACTION, RECONCILE_ACTOR, RECONCILE_REASON, reconcileJournalId } from './sku.repair.js';

@@ -1,0 +1,165 @@
+import type { Knex } from 'knex';
+import type { RawSkuFields } from './reconcile.script.js';
+import { type Observation, observeSettled, replyAt } from './reconcile.settle.js';
+import type { ReconcileContext, SkuCounters, SkuDrift } from './reconcile.types.js';
+import { SKU_FIELDS, skuDriftKind, skuIdOfStockKey, stockKeyPattern, toCounters } from './sku.compare.js';
+import { RECONCILE_ACTION, repairSku } from './sku.repair.js';
+
+interface SnapshotRecord extends SkuCounters {
+  sku_id: string;
+}
+
+interface SnapshotPage {
+  rows: SnapshotRecord[];
+  /** Ledger sums per SKU of the page; a SKU without ledger rows is absent (sums 0). */
+  ledger: Map<string, { total: number; reserved: number }>;
+}
+
+const SNAPSHOT_COLUMNS = ['sku_id', 'total', 'reserved', 'version'] as const;
+
+/** One page of the snapshot and its ledger sums, read in one transaction so they agree. */
+async function readSnapshotPage(knex: Knex, after: string, limit: number): Promise<SnapshotPage> {
+  return knex.transaction(
+    async (trx) => {
+      const rows: SnapshotRecord[] = await trx('inventory_snapshot')
+        .select(...SNAPSHOT_COLUMNS)
+        .where('sku_id', '>', after)
+        .orderBy('sku_id')
+        .limit(limit);
+      if (rows.length === 0) return { rows, ledger: new Map() };
+      // Reconcile rows are left out: they record what a repair changed in Redis, not a movement.
+      // CAST: SUM of a BIGINT is a DECIMAL, which the driver would return as text.
+      const sums: { sku_id: string; total: number; reserved: number }[] = await trx('inventory_ledger')
+        .select('sku_id')
+        .select(trx.raw('CAST(SUM(delta_total) AS SIGNED) AS total'))
+        .select(trx.raw('CAST(SUM(delta_reserved) AS SIGNED) AS reserved'))
+        .whereIn(
+          'sku_id',
+          rows.map((r) => r.sku_id),
+        )
+        .whereNot('action', RECONCILE_ACTION)
+        .groupBy('sku_id');
+      return { rows, ledger: new Map(sums.map((s) => [s.sku_id, { total: s.total, reserved: s.reserved }])) };
+    },
+    { isolationLevel: 'repeatable read' },
+  );
+}
+
+async function readSnapshotRow(knex: Knex, skuId: string): Promise<SkuCounters | null> {
+  const row: SkuCounters | undefined = await knex('inventory_snapshot')
+    .first('total', 'reserved', 'version')
+    .where('sku_id', skuId);
+  return row ? { total: row.total, reserved: row.reserved, version: row.version } : null;
+}
+
+/** One look at both stores (see reconcile.settle.ts for when it counts as settled). */
+async function observeSku(
+  ctx: ReconcileContext,
+  skuId: string,
+): Promise<Observation<{ mariadb: SkuCounters | null; raw: RawSkuFields }>> {
+  const before = await readSnapshotRow(ctx.knex, skuId);
+  const results = await ctx.redis
+    .multi()
+    .xlen(ctx.keys.journal)
+    .hmget(ctx.keys.stock(skuId), ...SKU_FIELDS)
+    .exec();
+  const after = await readSnapshotRow(ctx.knex, skuId);
+  const settled = replyAt<number>(results, 0) === 0 && before?.version === after?.version;
+  return { settled, value: { mariadb: before, raw: replyAt<(string | null)[]>(results, 1) } };
+}
+
+/**
+ * Confirms a difference a page showed and, when asked, repairs it. `ledgerMismatch`: MariaDB
+ * disagrees with itself about this SKU, so it is no source to repair from.
+ */
+async function settleSku(ctx: ReconcileContext, skuId: string, ledgerMismatch: boolean): Promise<void> {
+  const seen = await observeSettled(() => observeSku(ctx, skuId));
+  const redis = toCounters(seen.value.raw);
+  const mariadb = seen.value.mariadb;
+  const kind = skuDriftKind(redis, mariadb);
+  if (kind === null) return; // what the page saw was a change in flight, drained since
+  const item: SkuDrift = { kind, skuId, redis, mariadb, outcome: 'reported' };
+  if (kind === 'sku-missing-in-mariadb') {
+    item.note =
+      'not journaled, so MariaDB has nothing to restore it from: set it through the API or delete the key';
+  }
+  if (!seen.settled) {
+    item.outcome = 'unverified';
+    item.note = 'the journal kept receiving entries; rerun when the service is quiet';
+  } else if (ctx.repair) {
+    if (ledgerMismatch) item.note = 'the ledger does not add up to the snapshot: repair MariaDB first';
+    item.outcome =
+      ledgerMismatch || mariadb === null ? 'unrepairable' : await repairSku(ctx, item, seen.value.raw);
+  }
+  ctx.record(item);
+}
+
+/** Reports a SKU whose ledger sums differ from its snapshot; true when they differ. */
+function checkLedger(ctx: ReconcileContext, row: SnapshotRecord, page: SnapshotPage): boolean {
+  const ledger = page.ledger.get(row.sku_id) ?? { total: 0, reserved: 0 };
+  if (ledger.total === row.total && ledger.reserved === row.reserved) return false;
+  ctx.record({
+    kind: 'ledger-mismatch',
+    skuId: row.sku_id,
+    snapshot: { total: row.total, reserved: row.reserved },
+    ledger,
+    outcome: ctx.repair ? 'unrepairable' : 'reported',
+    note: 'MariaDB disagrees with itself; reconcile repairs Redis only, never the durable record',
+  });
+  return true;
+}
+
+async function checkPage(ctx: ReconcileContext, page: SnapshotPage): Promise<void> {
+  const pipeline = ctx.redis.pipeline();
+  for (const row of page.rows) pipeline.hmget(ctx.keys.stock(row.sku_id), ...SKU_FIELDS);
+  const results = (await pipeline.exec()) as [Error | null, unknown][];
+  for (const [i, row] of page.rows.entries()) {
+    const ledgerMismatch = checkLedger(ctx, row, page);
+    const redis = toCounters(replyAt<(string | null)[]>(results, i));
+    if (skuDriftKind(redis, row) !== null) await settleSku(ctx, row.sku_id, ledgerMismatch);
+  }
+}
+
+/** Every SKU of MariaDB's snapshot against its Redis hash, page by page; returns how many. */
+export async function reconcileSnapshotSkus(ctx: ReconcileContext): Promise<number> {
+  let checked = 0;
+  let after = ''; // every skuId has at least one character, so '' sorts before all of them
+  for (;;) {
+    const page = await readSnapshotPage(ctx.knex, after, ctx.pageSize);
+    if (page.rows.length === 0) return checked;
+    await checkPage(ctx, page);
+    checked += page.rows.length;
+    after = page.rows.at(-1)?.sku_id ?? after;
+  }
+}
+
+/**
+ * SKU hashes with no snapshot row, found by SCAN (the snapshot pass cannot see them). SCAN may
+ * return a key twice; `found` keeps each SKU to one report. Returns how many were found.
+ */
+export async function reconcileRedisOnlySkus(ctx: ReconcileContext): Promise<number> {
+  const { prefix } = ctx.keys;
+  const found = new Set<string>();
+  let cursor = '0';
+  do {
+    const [next, keys] = await ctx.redis.scan(
+      cursor,
+      'MATCH',
+      stockKeyPattern(prefix),
+      'COUNT',
+      ctx.pageSize,
+    );
+    cursor = next;
+    const ids = new Set(keys.map((key) => skuIdOfStockKey(prefix, key)).filter((id) => id !== null));
+    const fresh = [...ids].filter((id) => !found.has(id));
+    if (fresh.length === 0) continue;
+    const known = new Set<string>(
+      await ctx.knex('inventory_snapshot').whereIn('sku_id', fresh).pluck('sku_id'),
+    );
+    for (const skuId of fresh.filter((id) => !known.has(id))) {
+      found.add(skuId);
+      await settleSku(ctx, skuId, false);
+    }
+  } while (cursor !== '0');
+  return found.size;
+}
