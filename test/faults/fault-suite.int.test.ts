@@ -17,6 +17,7 @@ import {
   inbound,
   makeWorkload,
   PrivateRedis,
+  restartMariaDb,
   type Workload,
 } from './fault.support.js';
 import { checkInvariants } from './invariants.js';
@@ -30,6 +31,7 @@ type Fault =
   | 'relay SIGKILL'
   | 'Redis restart (AOF)'
   | 'Redis FLUSHALL'
+  | 'MariaDB restart'
   | 'broker SIGSTOP 10 s';
 
 interface Run {
@@ -84,6 +86,9 @@ async function inject(run: Run, fault: Fault): Promise<void> {
       run.redis.flushAll();
       return;
     }
+    case 'MariaDB restart':
+      // Stock keeps moving in Redis meanwhile; the relay retries and catches up.
+      return restartMariaDb(3_000);
     case 'broker SIGSTOP 10 s': {
       const pid = brokerPid();
       if (!pid) throw new Error('no Kafka broker process found');
@@ -163,6 +168,7 @@ const FAULTS: Fault[] = [
   'relay SIGKILL',
   'Redis restart (AOF)',
   'Redis FLUSHALL',
+  'MariaDB restart',
   'broker SIGSTOP 10 s',
 ];
 

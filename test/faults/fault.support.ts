@@ -140,3 +140,17 @@ export function distinctOutcomes(stack: TestStack): SeenRecord[] {
     return true;
   });
 }
+
+function mariadbAnswers(): boolean {
+  return spawnSync('mariadb-admin', ['--protocol=tcp', '-h', '127.0.0.1', '-uroot', 'ping']).status === 0;
+}
+
+/** Stops the machine's MariaDB for `outageMs`, then starts it again (the shared server: CI only). */
+export async function restartMariaDb(outageMs: number): Promise<void> {
+  spawnSync('mariadb-admin', ['--protocol=tcp', '-h', '127.0.0.1', '-uroot', 'shutdown']);
+  for (let i = 0; i < 300 && mariadbAnswers(); i++) await new Promise((r) => setTimeout(r, 100));
+  await new Promise((r) => setTimeout(r, outageMs));
+  execFileSync('start-stop-daemon', ['--start', '--oknodo', '--background', '--exec', '/usr/sbin/mariadbd']);
+  for (let i = 0; i < 600 && !mariadbAnswers(); i++) await new Promise((r) => setTimeout(r, 100));
+  if (!mariadbAnswers()) throw new Error('MariaDB did not come back');
+}

@@ -11,6 +11,7 @@ import {
   createMessageBus,
   createRedis,
   ensureDatabase,
+  isRestored,
   type Knex,
   loadConfig,
   type MessageBus,
@@ -87,6 +88,9 @@ export function isolatedEnv(run: string, extra: Record<string, string> = {}): Re
     RELAY_POLL_INTERVAL_MS: '20',
     RELAY_EXPIRY_SWEEP_INTERVAL_MS: '100',
     LOG_LEVEL: 'warn',
+    // Several workers and relays run at once in tests: no fixed health/metrics ports.
+    WORKER_OPS_PORT: '0',
+    RELAY_OPS_PORT: '0',
     ...extra,
   };
   const names = Object.values(defaults);
@@ -206,6 +210,8 @@ export async function startPipeline(extraEnv: Record<string, string> = {}): Prom
   });
   await worker.start();
   const relay = await startActiveRelay({ ...stack, logger, runner: stack.runner });
+  // Like the API and the workers, tests write only once the relay has set the restored marker.
+  while (!(await isRestored(stack.redis, stack.runner.keys))) await new Promise((r) => setTimeout(r, 10));
   return {
     stack,
     worker,

@@ -12,6 +12,7 @@ import {
   type StockRunner,
 } from '@inventory/core';
 import type { Redis } from 'ioredis';
+import type { RelayMetrics } from './relay.metrics.js';
 import { startTaskLoop, type TaskLoop } from './task.loop.js';
 
 /** How often the active relay compares Redis with MariaDB (report only). */
@@ -24,6 +25,7 @@ export interface RelayDeps {
   knex: Knex;
   bus: MessageBus;
   runner: StockRunner;
+  metrics?: RelayMetrics;
 }
 
 export interface ActiveRelay {
@@ -54,7 +56,11 @@ export async function startActiveRelay(deps: RelayDeps): Promise<ActiveRelay> {
   const loops: TaskLoop[] = [];
   const publish = startTaskLoop(
     'outbox publisher',
-    async () => (await publisher.publishOnce()) > 0,
+    async () => {
+      const published = await publisher.publishOnce();
+      deps.metrics?.published.inc(published);
+      return published > 0;
+    },
     relay.pollIntervalMs,
     logger,
   );
@@ -73,10 +79,14 @@ export async function startActiveRelay(deps: RelayDeps): Promise<ActiveRelay> {
         // MariaDB first, then Redis is rebuilt from it. The same loop, so batches stay in order.
         logger.warn('Redis has no restored-data marker: draining the journal, then restoring from MariaDB');
         while ((await drainer.drainOnce(0)).entries > 0) publish.wake();
-        await restoreFromDatabase(restoreOptions);
+        const report = await restoreFromDatabase(restoreOptions);
+        deps.metrics?.restores.inc();
+        deps.metrics?.restoreSeconds.set(report.ms / 1000);
         return true;
       }
+      const endTimer = deps.metrics?.drainSeconds.startTimer();
       const { entries, outboxRows } = await drainer.drainOnce(relay.pollIntervalMs);
+      if (entries > 0) endTimer?.();
       if (outboxRows > 0) publish.wake(); // new events go out now, not at the next poll
       return entries > 0;
     },
@@ -104,6 +114,8 @@ export async function startActiveRelay(deps: RelayDeps): Promise<ActiveRelay> {
     'reconcile',
     async () => {
       const report = await reconcile({ ...restoreOptions, repair: false });
+      deps.metrics?.reconcileRuns.inc();
+      if (!report.skipped) deps.metrics?.drift.set(report.drift.length);
       if (report.drift.length > 0)
         logger.error(
           { drift: report.drift.length, counts: report.counts },

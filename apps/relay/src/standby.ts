@@ -6,6 +6,8 @@ export interface StandbyOptions {
   lock: RelayLock;
   logger: Logger;
   start: () => Promise<ActiveRelay>;
+  /** Told when this relay becomes active or goes back to standby (for the metrics). */
+  onActive?: (active: boolean) => void;
   /** How long one lock attempt waits, and how often the active relay checks it still holds it. */
   checkSeconds?: number;
 }
@@ -27,6 +29,7 @@ export function startStandbyLoop(options: StandbyOptions): () => Promise<void> {
         if (!active) {
           if (await lock.acquire(checkSeconds)) {
             active = await options.start();
+            options.onActive?.(true);
           } else if (!announced) {
             logger.info('another relay is active: standing by');
             announced = true;
@@ -40,6 +43,7 @@ export function startStandbyLoop(options: StandbyOptions): () => Promise<void> {
           logger.error('relay lock lost: stopping active work and standing by');
           await active.stop();
           active = undefined;
+          options.onActive?.(false);
         }
       } catch (err) {
         logger.error({ err }, 'relay lock check failed; retrying');

@@ -1,15 +1,35 @@
-import { checkRedisForStock, createConfiguredStockRunner, runService } from '@inventory/core';
+import {
+  checkRedisForStock,
+  createConfiguredStockRunner,
+  isRestored,
+  probe,
+  runService,
+  startOpsServer,
+} from '@inventory/core';
 import { createWorker } from './worker.js';
+import { createWorkerMetrics } from './worker.metrics.js';
 
 await runService('worker', async ({ config, logger, redis, bus }) => {
   await checkRedisForStock(redis, logger);
-  const worker = createWorker({
-    config,
-    logger,
-    bus,
-    redis,
-    runner: createConfiguredStockRunner(redis, config),
-  });
+  const runner = createConfiguredStockRunner(redis, config);
+  const metrics = createWorkerMetrics();
+  const worker = createWorker({ config, logger, bus, redis, runner, metrics });
   await worker.start();
-  return () => worker.stop();
+  const ops = await startOpsServer({
+    port: config.ops.workerPort,
+    registry: metrics.registry,
+    logger,
+    ready: async () => ({
+      consuming: worker.status === 'running',
+      redis: await probe(() => redis.ping()),
+      restored: await probe(async () => {
+        if (!(await isRestored(redis, runner.keys))) throw new Error('restoring');
+      }),
+      kafka: await probe(() => bus.ping(), 2_000),
+    }),
+  });
+  return async () => {
+    await worker.stop();
+    await ops?.close();
+  };
 });

@@ -9,6 +9,7 @@ import {
   isRestored,
   type Logger,
   type MessageBus,
+  type OutgoingMessage,
   parseInbound,
   type StockRunner,
   type WorkerConsumer,
@@ -16,6 +17,7 @@ import {
 import type { Redis } from 'ioredis';
 import { toDeadLetter } from './dead-letter.js';
 import { queueInboundEvent, toHandledOutcome } from './handlers/inbound-event.handler.js';
+import type { WorkerMetrics } from './worker.metrics.js';
 
 export interface WorkerDeps {
   config: Config;
@@ -23,6 +25,7 @@ export interface WorkerDeps {
   bus: MessageBus;
   redis: Redis;
   runner: StockRunner;
+  metrics?: WorkerMetrics;
 }
 
 /** Thrown while Redis is being restored: the chunk is not committed and comes again later. */
@@ -79,31 +82,38 @@ export function createWorker(deps: WorkerDeps): Worker {
     messages: ConsumedMessage[],
     log: Logger,
   ): Promise<void> {
-    const deadLetters = [];
+    if (!(await isRestored(deps.redis, deps.runner.keys))) {
+      deps.metrics?.paused.inc();
+      throw new RedisRestoringError();
+    }
+    const endTimer = deps.metrics?.chunkSeconds.startTimer({ role: role.name });
+    const deadLetters: OutgoingMessage[] = [];
+    const deadLetter = (message: ConsumedMessage, reason: string, detail: string) => {
+      deadLetters.push(toDeadLetter(message, groupId, reason, detail));
+      log.warn({ offset: message.offset, reason, detail }, 'message dead-lettered');
+    };
     const batch = deps.runner.batch();
     const queued: { message: ConsumedMessage; outcome: ReturnType<typeof queueInboundEvent> }[] = [];
+    let ignored = 0;
     for (const message of messages) {
       const parsed = parseInbound(role.kind, message.value);
-      if (parsed.status === 'poison') {
-        deadLetters.push(toDeadLetter(message, groupId, parsed.reason, parsed.detail));
-        log.warn(
-          { offset: message.offset, reason: parsed.reason, detail: parsed.detail },
-          'message dead-lettered',
-        );
-      } else if (parsed.status === 'ok') {
+      if (parsed.status === 'poison') deadLetter(message, parsed.reason, parsed.detail);
+      else if (parsed.status === 'ok')
         queued.push({ message, outcome: queueInboundEvent(batch, parsed.event) });
-      }
+      else ignored += 1;
     }
     // One pipeline for the whole chunk; a Redis failure throws and the chunk is redelivered.
     await batch.exec();
     for (const { message, outcome } of queued) {
       const handled = toHandledOutcome(await outcome);
-      if (handled.status === 'rejected') {
-        deadLetters.push(toDeadLetter(message, groupId, handled.reason, handled.detail));
-        log.warn({ offset: message.offset, reason: handled.reason }, 'message dead-lettered');
-      }
+      if (handled.status === 'rejected') deadLetter(message, handled.reason, handled.detail);
     }
     if (deadLetters.length > 0) await producer?.send(deadLetters);
+    const count = (outcome: string, n: number) => deps.metrics?.messages.inc({ role: role.name, outcome }, n);
+    count('applied', messages.length - deadLetters.length - ignored);
+    count('dead_lettered', deadLetters.length);
+    count('ignored', ignored);
+    endTimer?.();
   }
 
   return {

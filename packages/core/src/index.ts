@@ -19,6 +19,7 @@ export * from './kafka/kafka.adapter.js';
 export * from './kafka/kafka.consumer.js';
 export * from './kafka/kafka.topics.js';
 export * from './logging/logger.js';
+export * from './ops/ops.server.js';
 export * from './outbox/outbound.events.js';
 export * from './outbox/outbox.publisher.js';
 export * from './reconcile/index.js';

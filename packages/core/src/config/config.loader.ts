@@ -97,7 +97,14 @@ export interface RelayConfig {
   lockName: string;
 }
 
+/** Ports of the worker's and relay's health and metrics endpoints; 0 turns them off. */
+export interface OpsConfig {
+  workerPort: number;
+  relayPort: number;
+}
+
 export interface Config {
+  ops: OpsConfig;
   redis: RedisConfig;
   database: DatabaseConfig;
   kafka: KafkaConfig;
@@ -184,6 +191,7 @@ function toConfig(env: Env): Config {
       rateLimitMax: env.HTTP_RATE_LIMIT_MAX,
       bodyLimitBytes: env.HTTP_BODY_LIMIT_BYTES,
     },
+    ops: { workerPort: env.WORKER_OPS_PORT, relayPort: env.RELAY_OPS_PORT },
     stock: {
       keyPrefix: env.REDIS_KEY_PREFIX,
       reservationTtlSeconds: env.RESERVATION_TTL_SECONDS,

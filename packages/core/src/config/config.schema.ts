@@ -211,6 +211,8 @@ export const envSchema = z.object({
   // HTTP API.
   HTTP_HOST: host().default('0.0.0.0'),
   HTTP_PORT: integer(1, 65535).default(8083),
+  WORKER_OPS_PORT: integer(0, 65535).default(9464),
+  RELAY_OPS_PORT: integer(0, 65535).default(9465),
   JWT_SECRET: z.string().min(32, { error: 'must be at least 32 characters (HS256 key)' }).optional(),
   HTTP_READS_PUBLIC: boolean().default(false),
   HTTP_RATE_LIMIT_MAX: integer(1).default(1000), // requests per client per minute
