@@ -37,7 +37,14 @@ try {
   for (let i = 0; i < N; i += 5_000) {
     const ids = Array.from({ length: Math.min(5_000, N - i) }, (_, j) => i + j);
     await knex('inventory_snapshot').insert(
-      ids.map((k) => ({ sku_id: `SKU-${k}`, total: 100, reserved: 1, version: 2, last_journal_id: '0', updated_at: now })),
+      ids.map((k) => ({
+        sku_id: `SKU-${k}`,
+        total: 100,
+        reserved: 1,
+        version: 2,
+        last_journal_id: '0',
+        updated_at: now,
+      })),
     );
     await knex('inventory_reservation').insert(
       ids.map((k) => ({
@@ -46,7 +53,9 @@ try {
         status: 'RESERVED',
         items: JSON.stringify([[`SKU-${k}`, 1]]),
         expires_at: expires,
-        outcomes: JSON.stringify({ reserve: JSON.stringify({ v: 1, action: 'reserve', code: 1, correlationId: String(k) }) }),
+        outcomes: JSON.stringify({
+          reserve: JSON.stringify({ v: 1, action: 'reserve', code: 1, correlationId: String(k) }),
+        }),
         last_journal_id: '0',
         created_at: now,
         updated_at: now,

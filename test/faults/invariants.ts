@@ -20,15 +20,18 @@ export async function checkInvariants(
     if (types.includes('stock.confirmed')) confirmedQty.set(o.sku, (confirmedQty.get(o.sku) ?? 0) + o.qty);
   }
   violations.push(...(await checkPublishOrder(stack)));
-  states.forEach((s, i) => {
+  for (const [i, s] of states.entries()) {
     const sku = workload.skus[i] as string;
-    if (!s) return void violations.push(`${sku}: missing in Redis`);
+    if (!s) {
+      violations.push(`${sku}: missing in Redis`);
+      continue;
+    }
     if (s.available < 0 || s.reserved > s.total || s.reserved < 0)
       violations.push(`${sku}: oversold ${JSON.stringify(s)}`);
     const expectedTotal = workload.initial - (confirmedQty.get(sku) ?? 0);
     if (s.total !== expectedTotal)
       violations.push(`${sku}: total ${s.total}, expected ${expectedTotal} (conservation)`);
-  });
+  }
   violations.push(...(await checkReservedSums(stack, workload)));
   violations.push(...checkOneOutcomePerEvent(outcomes, sent));
   violations.push(...(await checkOneEffectPerAction(stack)));

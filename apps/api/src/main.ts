@@ -1,4 +1,35 @@
-import { runService } from '@inventory/core';
+import {
+  checkRedisForStock,
+  createConfiguredStockRunner,
+  isRestored,
+  loadConfig,
+  requireJwtSecret,
+  runService,
+} from '@inventory/core';
+import { buildApp } from './app.js';
+import { readLocalSecret } from './token.js';
 
-// Foundation stage: connects to Redis, MariaDB and Kafka, reports ready, exits cleanly on SIGTERM.
-await runService('api', async () => async () => {});
+// Fail before connecting anything when the API cannot authenticate requests.
+requireJwtSecret(loadConfig());
+
+await runService('api', async ({ config, logger, redis, knex }) => {
+  // ioredis reconnects by itself; without a listener each failed attempt is an "unhandled error event".
+  redis.on('error', (err) => logger.warn({ err }, 'redis connection error'));
+  // Refuses a Redis that may evict keys (stock would silently disappear); warns when AOF is off.
+  await checkRedisForStock(redis, logger);
+  const runner = createConfiguredStockRunner(redis, config);
+  const app = await buildApp(
+    { config, redis, knex, runner, logger },
+    // The relay sets the marker once Redis holds restored, current data; until then: not ready.
+    { isRedisRestoring: async () => !(await isRestored(redis, runner.keys)) },
+  );
+  const url = await app.listen({ host: config.http.host, port: config.http.port });
+  logger.info({ url }, `api listening on ${url} (Swagger UI: ${url}/docs)`);
+  if (config.http.jwtSecret === readLocalSecret()) {
+    logger.info(
+      'using the local dev secret (.data/jwt-secret): get a token with `pnpm --filter @inventory/api token -- --role ADMIN`, ' +
+        `then: curl -H "Authorization: Bearer $TOKEN" ${url}/api/v1/inventory/<skuId>`,
+    );
+  }
+  return () => app.close();
+});

@@ -1,0 +1,134 @@
+import { createLogger, type Logger } from '@inventory/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { build, type TestApp } from './testing/app.testing.js';
+
+let t: TestApp;
+afterEach(async () => {
+  await t.close();
+});
+
+/**
+ * The core's logger (with its redaction rules) writing into an array instead of stdout. pino keeps
+ * its destination under a symbol and createLogger takes no stream, so the test swaps the stream.
+ */
+function capturingLogger(): { logger: Logger; lines: () => Record<string, unknown>[] } {
+  const logger = createLogger({ name: 'api', level: 'info', pretty: false });
+  const chunks: string[] = [];
+  const streamSymbol = Object.getOwnPropertySymbols(logger).find((s) => s.description === 'pino.stream');
+  if (!streamSymbol) throw new Error('pino stream symbol not found');
+  (logger as unknown as Record<symbol, unknown>)[streamSymbol] = {
+    write: (chunk: string) => chunks.push(chunk),
+  };
+  return { logger, lines: () => chunks.map((c) => JSON.parse(c) as Record<string, unknown>) };
+}
+
+describe('request logs', () => {
+  it('carry the orderId as correlation id when neither the body nor a header names one', async () => {
+    const capture = capturingLogger();
+    t = await build({ logger: capture.logger });
+    await t.runner.init({
+      causationId: 'c',
+      correlationId: 'c',
+      actor: 'test',
+      skuId: 'A',
+      initialQuantity: 1,
+    });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/reservations',
+      headers: { ...t.auth('SERVICE'), 'x-request-id': 'req-43' },
+      payload: { orderId: 77, items: [{ skuId: 'A', quantity: 1 }] },
+    });
+    const done = capture.lines().find((l) => l.reqId === 'req-43' && l.msg === 'request completed');
+    expect(done).toMatchObject({ correlationId: '77', statusCode: 201 });
+  });
+
+  it('are one line per request with the request id and the correlation id, and never the token', async () => {
+    // Arrange
+    const capture = capturingLogger();
+    t = await build({ logger: capture.logger });
+    const token = t.token(['ADMIN']);
+    const headers = {
+      authorization: `Bearer ${token}`,
+      'x-request-id': 'req-42',
+      'x-correlation-id': 'saga-42',
+    };
+    // Act
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/inventory/A/add',
+      headers,
+      payload: { quantity: 1 },
+    });
+    // Assert
+    const lines = capture.lines().filter((l) => l.reqId === 'req-42');
+    expect(lines).toEqual([
+      expect.objectContaining({
+        msg: 'request completed',
+        correlationId: 'saga-42',
+        method: 'POST',
+        url: '/api/v1/admin/inventory/A/add',
+        statusCode: 200,
+        responseTime: expect.any(Number),
+      }),
+    ]);
+    expect(JSON.stringify(capture.lines())).not.toContain(token);
+  });
+
+  it('redact an authorization header wherever a line carries one', async () => {
+    const capture = capturingLogger();
+    t = await build({ logger: capture.logger });
+    capture.logger.info({ req: { headers: { authorization: 'Bearer secret-token' } } }, 'debug dump');
+    expect(JSON.stringify(capture.lines())).not.toContain('secret-token');
+  });
+});
+
+describe('rate limiting', () => {
+  it('past HTTP_RATE_LIMIT_MAX per minute, answers 429 COMMON-429 in the envelope; probes are not limited', async () => {
+    // Arrange
+    t = await build({ env: { HTTP_RATE_LIMIT_MAX: '2' } });
+    const get = () => t.app.inject({ method: 'GET', url: '/api/v1/inventory/A', headers: t.auth() });
+    // Act
+    const statuses = [(await get()).statusCode, (await get()).statusCode];
+    const limited = await get();
+    const probe = await t.app.inject({ method: 'GET', url: '/health/live' });
+    // Assert
+    expect(statuses).toEqual([404, 404]);
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json()).toMatchObject({ success: false, error: { code: 'COMMON-429' } });
+    expect(limited.headers['retry-after']).toBeDefined();
+    expect(probe.statusCode).toBe(200);
+  });
+});
+
+describe('GET /metrics', () => {
+  it('exposes default metrics, request durations by route and status, and stock outcomes', async () => {
+    // Arrange
+    t = await build();
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/inventory/A/add',
+      headers: t.auth('ADMIN'),
+      payload: { quantity: 1 },
+    });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/inventory/A/decrease',
+      headers: t.auth('ADMIN'),
+      payload: { quantity: 5 },
+    });
+    // Act
+    const response = await t.app.inject({ method: 'GET', url: '/metrics' });
+    // Assert
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toContain('text/plain');
+    expect(response.body).toContain('process_cpu_user_seconds_total');
+    expect(response.body).toContain(
+      'http_request_duration_seconds_count{method="POST",route="/api/v1/admin/inventory/:skuId/add",status_code="200"} 1',
+    );
+    expect(response.body).toContain('inventory_stock_outcomes_total{action="add",outcome="ok"} 1');
+    expect(response.body).toContain(
+      'inventory_stock_outcomes_total{action="decrease",outcome="INSUFFICIENT_STOCK"} 1',
+    );
+  });
+});

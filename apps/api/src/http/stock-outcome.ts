@@ -1,0 +1,147 @@
+import type {
+  AddOutcome,
+  DecreaseOutcome,
+  InputRejected,
+  JournalEntry,
+  JournalSku,
+  SetOutcome,
+} from '@inventory/core';
+import type { StockLevel } from '../schemas/inventory.schema.js';
+import { ApiError, ErrorCode, validationError } from './api-error.js';
+
+/**
+ * Admin write outcomes (set, add, decrease) → HTTP. A replayed outcome carries the first call's
+ * journal entry, and everything here is derived from that entry (state, clock), so a retry with the
+ * same Idempotency-Key answers with the same status and the same body as the first call.
+ */
+
+type AdminOutcome = SetOutcome | AddOutcome | DecreaseOutcome;
+
+export interface AdminRequest {
+  action: 'set' | 'add' | 'decrease';
+  skuId: string;
+  /** The total (set) or the quantity (add, decrease). */
+  amount: number;
+  expectedVersion?: number;
+}
+
+export interface AdminSuccess {
+  status: 200 | 201;
+  data: StockLevel;
+  at: number;
+  replayed: boolean;
+}
+
+export const REPLAY_HEADER = 'idempotent-replayed';
+
+export function toStockLevel(sku: JournalSku, at: number): StockLevel {
+  return {
+    skuId: sku.skuId,
+    total: sku.total,
+    reserved: sku.reserved,
+    available: sku.total - sku.reserved,
+    version: sku.version,
+    updatedAt: new Date(at).toISOString(),
+  };
+}
+
+export function outcomeLabel(outcome: { ok: boolean; replayed: boolean; reason?: string }): string {
+  if (outcome.replayed) return 'replay';
+  return outcome.ok ? 'ok' : (outcome.reason ?? 'unknown');
+}
+
+export function rejectedError(outcome: InputRejected): ApiError {
+  return validationError(outcome.errors.map((e) => ({ field: e.field, value: e.value, reason: e.reason })));
+}
+
+function failure(request: AdminRequest, reason: string, entry: JournalEntry): ApiError {
+  const sku = entry.skus[0];
+  const skuId = request.skuId;
+  switch (reason) {
+    case 'VERSION_CONFLICT':
+      if (request.expectedVersion === 0) {
+        return new ApiError(409, ErrorCode.SKU_EXISTS, `SKU ${skuId} already exists`, {
+          details: { skuId, currentVersion: sku?.version ?? null },
+        });
+      }
+      return new ApiError(
+        409,
+        ErrorCode.VERSION_CONFLICT,
+        `SKU ${skuId} is not at version ${request.expectedVersion}`,
+        {
+          details: {
+            skuId,
+            expectedVersion: request.expectedVersion ?? null,
+            currentVersion: sku?.version ?? 0,
+          },
+        },
+      );
+    case 'BELOW_RESERVED':
+      return new ApiError(
+        409,
+        ErrorCode.NOT_ENOUGH_STOCK,
+        `Total ${request.amount} is below the reserved quantity`,
+        {
+          details: {
+            skuId,
+            reason: 'BELOW_RESERVED',
+            requestedTotal: request.amount,
+            reserved: sku?.reserved ?? null,
+          },
+        },
+      );
+    case 'INSUFFICIENT_STOCK':
+      return new ApiError(409, ErrorCode.NOT_ENOUGH_STOCK, `Not enough stock of SKU ${skuId}`, {
+        details: { skuId, requested: request.amount, available: sku ? sku.total - sku.reserved : null },
+      });
+    case 'SKU_NOT_FOUND':
+      return new ApiError(404, ErrorCode.SKU_NOT_FOUND, `SKU ${skuId} not found`, { details: { skuId } });
+    case 'TOTAL_LIMIT':
+      return validationError(
+        [
+          {
+            field: request.action === 'set' ? 'total' : 'quantity',
+            value: request.amount,
+            reason: 'the total would exceed 10^12',
+          },
+        ],
+        'Invalid quantity: the total would exceed 10^12',
+      );
+    case 'IDEMPOTENCY_KEY_REUSED':
+      return new ApiError(
+        422,
+        ErrorCode.IDEMPOTENCY_KEY_REUSED,
+        'This Idempotency-Key was already used for another request',
+        {
+          details: { firstAction: entry.action, firstSkuId: entry.skuId ?? null },
+        },
+      );
+    default:
+      return new ApiError(500, ErrorCode.INTERNAL, `unexpected ${request.action} outcome ${reason}`);
+  }
+}
+
+/** The success to send, or the ApiError to throw (stamped with the first call's time). */
+export function mapAdminOutcome(request: AdminRequest, outcome: AdminOutcome): AdminSuccess {
+  if (outcome.entry === null) throw rejectedError(outcome as InputRejected);
+  const { entry } = outcome;
+  if (!outcome.ok) {
+    const error = failure(request, outcome.reason, entry);
+    const headers = outcome.replayed ? { [REPLAY_HEADER]: 'true' } : undefined;
+    throw new ApiError(error.statusCode, error.code, error.message, {
+      ...error.extras,
+      at: entry.at,
+      headers,
+    });
+  }
+  const sku = entry.skus[0];
+  if (!sku) throw new ApiError(500, ErrorCode.INTERNAL, `${request.action} outcome without SKU state`);
+  // A set that created the SKU leaves it at version 1 (an existing SKU was at 1 or more before).
+  const created = request.action === 'set' && sku.version === 1;
+  return {
+    status: created ? 201 : 200,
+    data: toStockLevel(sku, entry.at),
+    at: entry.at,
+    replayed: outcome.replayed,
+  };
+}

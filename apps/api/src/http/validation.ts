@@ -1,0 +1,53 @@
+import type { FastifySchemaCompiler, FastifySerializerCompiler } from 'fastify';
+import type { z } from 'zod';
+import { validationError } from './api-error.js';
+import type { FieldErrorBody } from './envelope.js';
+import { isLosslessNumber } from './json-body.js';
+
+/**
+ * Schema compilers for the zod route schemas. Validation turns zod issues into the contract's
+ * `fieldErrors` (field path, the rejected value, the reason); serialization is plain JSON.stringify
+ * because every handler builds its response object explicitly (the schemas type it and document
+ * it), and the hot read path should not pay for a second pass over the data.
+ */
+
+const maxEchoedLength = 256;
+
+/** `items[0].quantity`, the way the core names fields. */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out === '' ? '(root)' : out;
+}
+
+/** Scalars are echoed (long strings cut); objects and arrays are not, to keep errors small. */
+export function echoValue(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (typeof value === 'string') {
+    return value.length > maxEchoedLength ? `${value.slice(0, maxEchoedLength)}…` : value;
+  }
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return value;
+  if (isLosslessNumber(value)) return value;
+  return null;
+}
+
+export function toFieldErrors(error: z.ZodError): FieldErrorBody[] {
+  return error.issues.map((issue) => ({
+    field: fieldPath(issue.path),
+    value: echoValue(issue.input),
+    reason: issue.message,
+  }));
+}
+
+export const validatorCompiler: FastifySchemaCompiler<z.ZodType> =
+  ({ schema }) =>
+  (data) => {
+    const result = schema.safeParse(data, { reportInput: true });
+    if (result.success) return { value: result.data };
+    return { error: validationError(toFieldErrors(result.error)) };
+  };
+
+export const serializerCompiler: FastifySerializerCompiler<unknown> = () => (data) => JSON.stringify(data);

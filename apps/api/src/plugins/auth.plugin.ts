@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import fastifyJwt from '@fastify/jwt';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { ApiError, ErrorCode } from '../http/api-error.js';
+
+/**
+ * Bearer JWT auth (contract §4): HS256 only (`alg: none` and every other algorithm are rejected),
+ * claims `sub` and `roles`; `ROLE_ADMIN` counts as `ADMIN`, `ROLE_SERVICE` as `SERVICE`. Each route
+ * names its policy in `config.auth`; the check runs in onRequest, before the body is even parsed.
+ */
+
+export type AuthPolicy = 'public' | 'read' | 'admin' | 'reservation';
+
+export interface Principal {
+  subject: string;
+  roles: ReadonlySet<string>;
+  /** Who asked, as written to the journal and the ledger (`http:<sub>`, at most 64 characters). */
+  actor: string;
+}
+
+/** A stable short hash of a subject: names odd subjects in the ledger, namespaces idempotency keys. */
+export function subjectKey(subject: string): string {
+  return createHash('sha256').update(subject).digest('base64url').slice(0, 22);
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    auth?: AuthPolicy;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export interface AuthOptions {
+  secret: string;
+  /** config.http.readsPublic: reads need no token. */
+  readsPublic: boolean;
+}
+
+const requiredRoles: Record<Exclude<AuthPolicy, 'public' | 'read'>, readonly string[]> = {
+  admin: ['ADMIN'],
+  reservation: ['ADMIN', 'SERVICE'],
+};
+
+export function normalizeRoles(claim: unknown): Set<string> {
+  if (!Array.isArray(claim)) return new Set();
+  return new Set(
+    claim
+      .filter((r): r is string => typeof r === 'string')
+      .map((r) => (r.startsWith('ROLE_') ? r.slice(5) : r)),
+  );
+}
+
+const printableActor = /^[\x21-\x7e]{1,59}$/;
+
+export function toPrincipal(claims: Record<string, unknown>): Principal {
+  const subject = claims.sub;
+  if (typeof subject !== 'string' || subject.length === 0 || subject.length > 255) {
+    throw unauthorized('The token has no valid subject (sub)');
+  }
+  // The ledger's actor column holds 64 characters; odd or long subjects are written by hash.
+  const actor = printableActor.test(subject) ? `http:${subject}` : `http:#${subjectKey(subject)}`;
+  return { subject, roles: normalizeRoles(claims.roles), actor };
+}
+
+function unauthorized(message: string): ApiError {
+  return new ApiError(401, ErrorCode.UNAUTHORIZED, message, { headers: { 'www-authenticate': 'Bearer' } });
+}
+
+/** fast-jwt error codes → what the client is told. */
+function tokenProblem(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'FAST_JWT_EXPIRED') return 'The token has expired';
+  if (code === 'FAST_JWT_INACTIVE') return 'The token is not valid yet';
+  if (code === 'FAST_JWT_INVALID_SIGNATURE') return 'The token signature is invalid';
+  if (code === 'FAST_JWT_INVALID_ALGORITHM' || code === 'FAST_JWT_MISSING_SIGNATURE') {
+    return 'The token must be signed with HS256';
+  }
+  return 'The token is malformed';
+}
+
+async function authSetup(app: FastifyInstance, options: AuthOptions): Promise<void> {
+  await app.register(fastifyJwt, {
+    secret: options.secret,
+    sign: { algorithm: 'HS256' },
+    // A token already verified is not verified again: fast-jwt caches the claims per token (keyed
+    // by a hash of it) and still honours `exp`/`nbf` on every hit.
+    verify: { algorithms: ['HS256'], cache: true },
+  });
+  app.decorateRequest('principal', null);
+
+  // The verifier's cache hands back the same claims object for the same token, so the principal
+  // derived from it is cached alongside (and dropped with it).
+  const principals = new WeakMap<object, Principal>();
+
+  function authenticate(request: FastifyRequest): Principal {
+    const header = request.headers.authorization;
+    if (header === undefined || header === '') throw unauthorized('Missing Authorization: Bearer <token>');
+    const match = /^Bearer +([^\s]+) *$/i.exec(header);
+    if (!match?.[1]) throw unauthorized('Authorization must be: Bearer <token>');
+    let claims: unknown;
+    try {
+      claims = app.jwt.verify(match[1]);
+    } catch (error) {
+      throw unauthorized(tokenProblem(error));
+    }
+    if (typeof claims !== 'object' || claims === null) throw unauthorized('The token is malformed');
+    let principal = principals.get(claims);
+    if (principal === undefined) {
+      principal = toPrincipal(claims as Record<string, unknown>);
+      principals.set(claims, principal);
+    }
+    return principal;
+  }
+
+  function authorize(policy: Exclude<AuthPolicy, 'public'>) {
+    return async (request: FastifyRequest): Promise<void> => {
+      const principal = authenticate(request);
+      request.principal = principal;
+      if (policy === 'read') return;
+      const needed = requiredRoles[policy];
+      if (!needed.some((role) => principal.roles.has(role))) {
+        throw new ApiError(403, ErrorCode.FORBIDDEN, `This route needs the role ${needed.join(' or ')}`);
+      }
+    };
+  }
+
+  // A route-level hook, appended after the rate limiter's (registered first), so floods of bad
+  // tokens are throttled too; public routes carry no auth hook at all.
+  app.addHook('onRoute', (route) => {
+    const policy = route.config?.auth ?? 'public';
+    if (policy === 'public' || (policy === 'read' && options.readsPublic)) return;
+    const existing = route.onRequest;
+    const hooks = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
+    route.onRequest = [...hooks, authorize(policy)];
+  });
+}
+
+export const authPlugin = fp(authSetup, { name: 'auth', fastify: '5.x' });

@@ -1,0 +1,54 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { ApiError, ErrorCode } from '../http/api-error.js';
+import { errorEnvelope } from '../http/envelope.js';
+
+export interface RestoreGuardOptions {
+  /** True while Redis is being restored from MariaDB (the restored-data marker is missing). */
+  isRedisRestoring?: () => Promise<boolean>;
+}
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const STOCK_PATHS = /^\/api\/v1\/(admin|reservations)(\/|$)/;
+
+/**
+ * While Redis is being restored, stock writes answer 503 (a write now would act on a store that
+ * is being rebuilt), and a read that finds no SKU answers 503 instead of 404: the SKU may simply
+ * not be restored yet. Reads of SKUs that are there keep working.
+ */
+async function restoreGuard(app: FastifyInstance, options: RestoreGuardOptions): Promise<void> {
+  const restoring = options.isRedisRestoring;
+  if (!restoring) return;
+  const unavailable = () =>
+    new ApiError(
+      503,
+      ErrorCode.UNAVAILABLE,
+      'Stock is being restored from the durable record; retry shortly',
+      {
+        headers: { 'retry-after': '1' },
+      },
+    );
+  app.addHook('preHandler', async (request: FastifyRequest) => {
+    if (WRITE_METHODS.has(request.method) && STOCK_PATHS.test(request.url) && (await restoring()))
+      throw unavailable();
+  });
+  // The 404 is already serialised here: swap it for the 503 envelope (a throw would be lost).
+  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload) => {
+    if (
+      reply.statusCode !== 404 ||
+      request.method !== 'GET' ||
+      !request.url.startsWith('/api/v1/inventory/')
+    ) {
+      return payload;
+    }
+    if (!(await restoring())) return payload;
+    const error = unavailable();
+    reply
+      .code(error.statusCode)
+      .header('retry-after', '1')
+      .header('content-type', 'application/json; charset=utf-8');
+    return JSON.stringify(errorEnvelope(error.toBody()));
+  });
+}
+
+export const restoreGuardPlugin = fp(restoreGuard, { name: 'restore-guard' });

@@ -1,0 +1,152 @@
+import type { OrderIdType, StockRunner } from '@inventory/core';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { successEnvelope } from '../../http/envelope.js';
+import { stringifyLossless } from '../../http/json-body.js';
+import { outcomeLabel } from '../../http/stock-outcome.js';
+import { writeContext } from '../../http/write-context.js';
+import { errorResponses, idempotencyHeadersSchema } from '../../schemas/common.schema.js';
+import {
+  orderParamsSchema,
+  releaseBodySchema,
+  reservationResponseSchema,
+  reserveBodySchema,
+} from '../../schemas/reservation.schema.js';
+import { mapReserveOutcome, mapSettleOutcome, notFound, reservationView } from './reservation.mapper.js';
+
+export interface ReservationRoutesOptions {
+  runner: StockRunner;
+}
+
+const security = [{ bearerAuth: [] }];
+const decimalOrderId = /^-?(0|[1-9][0-9]{0,19})$/;
+
+/**
+ * The type a path orderId most likely had: the record's own type wins inside the scripts, so this
+ * only matters for an order the core has never seen.
+ */
+function pathOrderIdType(orderId: string): OrderIdType {
+  return decimalOrderId.test(orderId) ? 'number' : 'string';
+}
+
+/**
+ * Synchronous reservations: the same runner commands as order.placed / confirmed / cancelled, so an
+ * HTTP reservation and a Kafka event for one order are one reservation. Replies are serialised
+ * losslessly: a numeric orderId above 2^53 goes back with every digit.
+ */
+export const reservationRoutes: FastifyPluginAsyncZod<ReservationRoutesOptions> = async (app, { runner }) => {
+  app.post(
+    '/api/v1/reservations',
+    {
+      config: { auth: 'reservation' },
+      schema: {
+        tags: ['reservations'],
+        summary: 'Reserve every item of an order, or none',
+        description:
+          'Same semantics as order.placed. 201 with the reservation; a repeat for the same orderId returns the ' +
+          'first answer. 409 INVENTORY-409-001 with details.failedItems when stock is short or a SKU is unknown.',
+        security,
+        headers: idempotencyHeadersSchema,
+        body: reserveBodySchema,
+        response: {
+          201: reservationResponseSchema,
+          ...errorResponses(400, 401, 403, 409, 413, 415, 429, 503),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { orderId: ref, items, ttlSeconds, correlationId } = request.body;
+      const context = writeContext(request, ref.orderId, correlationId);
+      const outcome = await runner.reserve({ ...context, ...ref, items, ttlSeconds });
+      app.metrics.stockOutcome('reserve', outcomeLabel(outcome));
+      const view = mapReserveOutcome(outcome, ref.orderId);
+      request.log.info({ orderId: ref.orderId, correlationId: context.correlationId }, 'reservation created');
+      reply.code(201).serializer(stringifyLossless);
+      return successEnvelope(view, outcome.entry?.at);
+    },
+  );
+
+  app.get(
+    '/api/v1/reservations/:orderId',
+    {
+      config: { auth: 'reservation' },
+      schema: {
+        tags: ['reservations'],
+        summary: 'A reservation: status, items, expiresAt',
+        security,
+        params: orderParamsSchema,
+        response: { 200: reservationResponseSchema, ...errorResponses(400, 401, 403, 404, 429, 503) },
+      },
+    },
+    async (request, reply) => {
+      const reservation = await runner.getReservation(request.params.orderId);
+      const view = reservation === null ? null : reservationView(reservation);
+      if (view === null) throw notFound(request.params.orderId);
+      reply.serializer(stringifyLossless);
+      return successEnvelope(view);
+    },
+  );
+
+  const settleSchema = {
+    tags: ['reservations'],
+    security,
+    params: orderParamsSchema,
+    headers: idempotencyHeadersSchema,
+    response: {
+      200: reservationResponseSchema,
+      ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429, 503),
+    },
+  };
+  const settleDescription =
+    'Same semantics as the Kafka path; acts on what was reserved for the order, and a repeat returns the first ' +
+    'answer. 404 INVENTORY-404-003 when there is no reservation; 409 INVENTORY-409-004 when it expired, was ' +
+    'released or (release) was already confirmed.';
+
+  app.post(
+    '/api/v1/reservations/:orderId/confirm',
+    {
+      config: { auth: 'reservation' },
+      schema: {
+        ...settleSchema,
+        summary: 'Confirm: deduct what was reserved',
+        description: settleDescription,
+      },
+    },
+    async (request, reply) => {
+      const { orderId } = request.params;
+      const context = writeContext(request, orderId);
+      const outcome = await runner.confirm({ ...context, orderId, orderIdType: pathOrderIdType(orderId) });
+      app.metrics.stockOutcome('confirm', outcomeLabel(outcome));
+      const view = mapSettleOutcome(outcome, orderId, 'CONFIRMED');
+      reply.serializer(stringifyLossless);
+      return successEnvelope(view, outcome.entry?.at);
+    },
+  );
+
+  app.post(
+    '/api/v1/reservations/:orderId/release',
+    {
+      config: { auth: 'reservation' },
+      schema: {
+        ...settleSchema,
+        summary: 'Release: give the reserved stock back',
+        description: settleDescription,
+        body: releaseBodySchema,
+      },
+    },
+    async (request, reply) => {
+      const { orderId } = request.params;
+      const context = writeContext(request, orderId);
+      const reason = request.body?.reason ?? 'MANUAL';
+      const outcome = await runner.release({
+        ...context,
+        orderId,
+        orderIdType: pathOrderIdType(orderId),
+        reason,
+      });
+      app.metrics.stockOutcome('release', outcomeLabel(outcome));
+      const view = mapSettleOutcome(outcome, orderId, 'RELEASED');
+      reply.serializer(stringifyLossless);
+      return successEnvelope(view, outcome.entry?.at);
+    },
+  );
+};

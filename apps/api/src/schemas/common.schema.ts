@@ -1,0 +1,109 @@
+import { STOCK_LIMITS } from '@inventory/core';
+import { z } from 'zod';
+import { isLosslessNumber, type LosslessNumber } from '../http/json-body.js';
+
+/**
+ * Shared pieces of the request and response schemas (contract §4 limits and envelopes). The same
+ * zod objects validate requests and produce the OpenAPI document.
+ */
+
+// C0, DEL and C1 controls and lone UTF-16 surrogates: the same rule as the core's skuIdError.
+const forbiddenText =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+  /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+export function hasForbiddenText(value: string): boolean {
+  return forbiddenText.test(value);
+}
+
+/** Text of 1..max characters (code points, as JSON Schema counts them) without control characters. */
+export function text(max: number, min = 1) {
+  return z
+    .string({ error: 'must be a string' })
+    .refine((v) => {
+      // UTF-16 length >= code points, so counting code points is only needed above max.
+      const length = v.length <= max ? v.length : [...v].length;
+      return length >= min && length <= max;
+    }, `must be ${min}..${max} characters`)
+    .refine((v) => !hasForbiddenText(v), 'must not contain control characters')
+    .meta({ minLength: min, maxLength: max });
+}
+
+/** An integer in [min, max]; one reason for every way to miss (wrong type, fraction, range). */
+export function integer(min: number, max: number) {
+  const reason = `must be an integer ${min}..${max}`;
+  return z
+    .number({ error: reason })
+    .int({ error: reason })
+    .min(min, { error: reason })
+    .max(max, { error: reason });
+}
+
+export const skuIdSchema = text(STOCK_LIMITS.maxSkuIdLength).meta({
+  description: 'SKU id: free text (non-ASCII allowed), 1..128 characters, no control characters',
+  example: 'ELEC-20260125-AB12-Black-M',
+});
+
+/** skuIds may arrive as JSON integers (contract §1); they are strings everywhere after that. */
+export const skuIdInputSchema = z
+  .union([skuIdSchema, z.number().int()], { error: 'must be a string of 1..128 characters or an integer' })
+  .transform((v) => String(v));
+
+export const quantitySchema = integer(STOCK_LIMITS.minQuantity, STOCK_LIMITS.maxQuantity).meta({
+  example: 2,
+});
+
+export const reasonSchema = text(64).meta({ description: 'Free-text reason kept in the ledger' });
+
+/** An exact integer kept as its digits (above 2^53); documented as an int64 number. */
+export const losslessIntegerSchema = z
+  .custom<LosslessNumber>((v) => isLosslessNumber(v))
+  .meta({ type: 'integer', format: 'int64' });
+
+export const fieldErrorSchema = z.object({
+  field: z.string(),
+  value: z.unknown(),
+  reason: z.string(),
+});
+
+export const errorEnvelopeSchema = z
+  .object({
+    success: z.literal(false),
+    error: z.object({
+      code: z.string().meta({ example: 'COMMON-400-004' }),
+      message: z.string(),
+      details: z.record(z.string(), z.unknown()).optional(),
+      fieldErrors: z.array(fieldErrorSchema).optional(),
+    }),
+    timestamp: z.string().meta({ format: 'date-time' }),
+  })
+  .meta({ id: 'ErrorEnvelope', description: 'Error envelope (contract §4)' });
+
+export function successSchema<T extends z.ZodType>(data: T) {
+  return z.object({
+    success: z.literal(true),
+    data,
+    timestamp: z.string().meta({ format: 'date-time' }),
+  });
+}
+
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
+
+/** The error responses a route documents, all with the error envelope. */
+export function errorResponses<S extends ErrorStatus>(
+  ...statuses: S[]
+): Record<S, typeof errorEnvelopeSchema> {
+  return Object.fromEntries(statuses.map((s) => [s, errorEnvelopeSchema])) as Record<
+    S,
+    typeof errorEnvelopeSchema
+  >;
+}
+
+export const idempotencyHeadersSchema = z.looseObject({
+  'idempotency-key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1..255 visible ASCII characters')
+    .optional()
+    .meta({ description: 'A retry with the same key returns the first response and changes nothing' }),
+  'x-correlation-id': z.string().optional().meta({ description: 'Saga correlation id (optional)' }),
+});
