@@ -27,7 +27,7 @@ await runService('api', async ({ config, logger, redis, knex }) => {
   logger.info({ url }, `api listening on ${url} (Swagger UI: ${url}/docs)`);
   if (config.http.jwtSecret === readLocalSecret()) {
     logger.info(
-      'using the local dev secret (.data/jwt-secret): get a token with `pnpm --filter @inventory/api token -- --role ADMIN`, ' +
+      'using the local dev secret (.data/jwt-secret): get a token with `TOKEN=$(pnpm --silent token --role ADMIN)`, ' +
         `then: curl -H "Authorization: Bearer $TOKEN" ${url}/api/v1/inventory/<skuId>`,
     );
   }
