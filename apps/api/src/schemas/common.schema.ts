@@ -1,4 +1,4 @@
-import { STOCK_LIMITS } from '@inventory/core';
+import { hasForbiddenText, STOCK_LIMITS } from '@inventory/core';
 import { z } from 'zod';
 import { isLosslessNumber, type LosslessNumber } from '../http/json-body.js';
 
@@ -7,14 +7,8 @@ import { isLosslessNumber, type LosslessNumber } from '../http/json-body.js';
  * zod objects validate requests and produce the OpenAPI document.
  */
 
-// C0, DEL and C1 controls and lone UTF-16 surrogates: the same rule as the core's skuIdError.
-const forbiddenText =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
-  /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-export function hasForbiddenText(value: string): boolean {
-  return forbiddenText.test(value);
-}
+// The core's rule (C0, DEL and C1 controls, lone surrogates), shared with the stock runner.
+export { hasForbiddenText };
 
 /** Text of 1..max characters (code points, as JSON Schema counts them) without control characters. */
 export function text(max: number, min = 1) {

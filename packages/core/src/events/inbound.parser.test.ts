@@ -109,6 +109,11 @@ describe('parseInbound', () => {
       'INVALID_DATA',
     ],
     [
+      'a C1 control char in skuId',
+      envelope('order.placed', { orderId: 1, items: [{ skuId: 'A\u0085', quantity: 1 }] }),
+      'INVALID_DATA',
+    ],
+    [
       'too many items',
       envelope('order.placed', {
         orderId: 1,

@@ -1,5 +1,6 @@
 import { isLosslessNumber, type LosslessNumber } from 'lossless-json';
 import { z } from 'zod';
+import { hasForbiddenText } from '../stock/stock.validation.js';
 
 /**
  * Zod schemas for the inbound CloudEvents, over JSON parsed with lossless-json: every JSON number
@@ -31,19 +32,11 @@ const orderId = z.union([
     .transform((s): OrderRef => ({ orderId: s, orderIdType: 'string' })),
 ]);
 
-/** C0 controls and DEL would corrupt logs and keys; the contract forbids them in SKU ids. */
-export function hasControlCharacter(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const code = s.charCodeAt(i);
-    if (code < 0x20 || code === 0x7f) return true;
-  }
-  return false;
-}
 export const skuIdString = z
   .string()
   .min(1, 'skuId must not be empty')
   .max(MAX_SKU_ID_LENGTH, `skuId is longer than ${MAX_SKU_ID_LENGTH} characters`)
-  .refine((s) => !hasControlCharacter(s), 'skuId contains control characters');
+  .refine((s) => !hasForbiddenText(s), 'skuId contains control characters');
 
 const skuId = z.union([
   skuIdString,

@@ -45,4 +45,4 @@ export {
   type StockScriptReply,
 } from './stock.scripts.js';
 export type * from './stock.types.js';
-export { STOCK_LIMITS } from './stock.validation.js';
+export { hasForbiddenText, STOCK_LIMITS } from './stock.validation.js';

@@ -14,9 +14,17 @@ export const STOCK_LIMITS = {
 } as const;
 
 // C0, DEL and C1 control characters, and lone UTF-16 surrogates (not encodable as UTF-8).
-const forbidden =
+const forbiddenText =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
   /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * The one rule for ids that become keys, log fields and event payloads (SKU ids, order ids):
+ * no control characters and no lone surrogates. The API's schemas and the Kafka parser use it too.
+ */
+export function hasForbiddenText(value: string): boolean {
+  return forbiddenText.test(value);
+}
 
 function isInt(value: unknown, min: number, max: number): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
@@ -29,7 +37,7 @@ export function skuIdError(value: unknown, field: string): FieldError | null {
   if (length < 1 || length > STOCK_LIMITS.maxSkuIdLength) {
     return { field, value, reason: `must be 1..${STOCK_LIMITS.maxSkuIdLength} characters` };
   }
-  if (forbidden.test(value)) return { field, value, reason: 'must not contain control characters' };
+  if (hasForbiddenText(value)) return { field, value, reason: 'must not contain control characters' };
   return null;
 }
 
@@ -56,7 +64,7 @@ export function orderIdErrors(orderId: unknown, type: unknown): FieldError[] {
     return [{ field: 'orderId', value: orderId, reason: 'must be a decimal integer of up to 20 digits' }];
   }
   const length = [...orderId].length;
-  if (length < 1 || length > STOCK_LIMITS.maxOrderIdLength || forbidden.test(orderId)) {
+  if (length < 1 || length > STOCK_LIMITS.maxOrderIdLength || hasForbiddenText(orderId)) {
     return [
       { field: 'orderId', value: orderId, reason: 'must be 1..128 characters without control characters' },
     ];
@@ -100,7 +108,7 @@ function checkText(value: unknown, field: string, allowEmpty: boolean): void {
   if (typeof value !== 'string' || (!allowEmpty && value.length === 0)) {
     throw new StockInputError(`${field} must be a${allowEmpty ? '' : ' non-empty'} string`);
   }
-  if (value.length > STOCK_LIMITS.maxContextLength || forbidden.test(value)) {
+  if (value.length > STOCK_LIMITS.maxContextLength || hasForbiddenText(value)) {
     throw new StockInputError(
       `${field} must be at most ${STOCK_LIMITS.maxContextLength} characters, no controls`,
     );
