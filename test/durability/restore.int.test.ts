@@ -3,16 +3,13 @@ import { isRestored } from '../../packages/core/src/index.js';
 import { deleteByPrefix } from '../../packages/core/src/stock/stock.testing.js';
 import {
   ofType,
+  orderEvent,
   type RunningPipeline,
   startPipeline,
   waitForDurableEqualsLive,
 } from '../support/pipeline.js';
 
 const ctx = { causationId: 'test-setup', correlationId: 'test-setup', actor: 'test' };
-
-function event(id: string, type: string, data: Record<string, unknown>) {
-  return JSON.stringify({ id, specversion: '1.0', type, source: 'order-service', data });
-}
 
 let running: RunningPipeline | undefined;
 afterEach(async () => {
@@ -30,11 +27,11 @@ describe('restore from MariaDB', () => {
     await stack.runner.add({ ...ctx, skuId: 'R2', quantity: 4 });
     const placed1 = {
       key: 'o',
-      value: event('p-1', 'order.placed', { orderId: 1, items: [{ skuId: 'R1', quantity: 3 }] }),
+      value: orderEvent('p-1', 'order.placed', { orderId: 1, items: [{ skuId: 'R1', quantity: 3 }] }),
     };
     const placed2 = {
       key: 'o',
-      value: event('p-2', 'order.placed', {
+      value: orderEvent('p-2', 'order.placed', {
         orderId: 2,
         items: [
           { skuId: 'R1', quantity: 2 },
@@ -45,7 +42,7 @@ describe('restore from MariaDB', () => {
     await stack.send(t.orderPlaced, [placed1, placed2]);
     await stack.waitFor('two reservations', (s) => ofType(s, 'stock.reserved').length === 2);
     await stack.send(t.orderConfirmed, [
-      { key: 'o', value: event('c-1', 'order.confirmed', { orderId: 1 }) },
+      { key: 'o', value: orderEvent('c-1', 'order.confirmed', { orderId: 1 }) },
     ]);
     await stack.waitFor('confirm', (s) => ofType(s, 'stock.confirmed').length === 1);
     await waitForDurableEqualsLive(stack, ['R1', 'R2']);
@@ -66,7 +63,7 @@ describe('restore from MariaDB', () => {
     expect(await stack.redis.zscore(stack.runner.keys.deadlines, '2')).toBe(String(openBefore?.expiresAt));
     await stack.send(t.orderPlaced, [placed1]); // a redelivered placed: replay, no new outcome
     await stack.send(t.orderConfirmed, [
-      { key: 'o', value: event('c-2', 'order.confirmed', { orderId: 2 }) },
+      { key: 'o', value: orderEvent('c-2', 'order.confirmed', { orderId: 2 }) },
     ]);
     await stack.waitFor(
       'confirm of the restored reservation',

@@ -3,6 +3,7 @@ import { createWorker } from '../../apps/worker/src/worker.js';
 import { createLogger, loadConfig } from '../../packages/core/src/index.js';
 import {
   ofType,
+  orderEvent,
   type RunningPipeline,
   startPipeline,
   waitForDurableEqualsLive,
@@ -10,17 +11,6 @@ import {
 
 const ctx = { causationId: 'test-setup', correlationId: 'test-setup', actor: 'test' };
 const logger = createLogger({ name: 'test', level: 'fatal', pretty: false });
-
-function event(id: string, type: string, data: Record<string, unknown>) {
-  return JSON.stringify({
-    id,
-    specversion: '1.0',
-    type,
-    source: 'order-service',
-    time: '2026-03-03T09:15:30Z',
-    data,
-  });
-}
 
 let running: RunningPipeline | undefined;
 afterEach(async () => {
@@ -46,12 +36,12 @@ describe('redelivery and replay', () => {
     // One key, so one partition: orders 1 and 2 are reserved before order 3 is tried.
     const placed = [1, 2, 3].map((n) => ({
       key: 'same-customer',
-      value: event(`p-${n}`, 'order.placed', { orderId: n, items: [{ skuId: 'A', quantity: 2 }] }),
+      value: orderEvent(`p-${n}`, 'order.placed', { orderId: n, items: [{ skuId: 'A', quantity: 2 }] }),
     }));
-    const confirm = { key: '1', value: event('c-1', 'order.confirmed', { orderId: 1 }) };
+    const confirm = { key: '1', value: orderEvent('c-1', 'order.confirmed', { orderId: 1 }) };
     const cancel = {
       key: '2',
-      value: event('x-2', 'order.cancelled', { orderId: 2, reason: 'USER_REQUEST' }),
+      value: orderEvent('x-2', 'order.cancelled', { orderId: 2, reason: 'USER_REQUEST' }),
     };
 
     // Act: each event twice
@@ -106,17 +96,17 @@ describe('redelivery and replay', () => {
     await stack.runner.add({ ...ctx, skuId: 'S2', quantity: 10 });
     const placed = (n: number, sku: string) => ({
       key: String(n),
-      value: event(`p-${n}`, 'order.placed', { orderId: n, items: [{ skuId: sku, quantity: 3 }] }),
+      value: orderEvent(`p-${n}`, 'order.placed', { orderId: n, items: [{ skuId: sku, quantity: 3 }] }),
     });
 
     // placed → confirmed; placed → cancelled; placed → expired → late confirm
     await stack.send(t.orderPlaced, [placed(11, 'S1'), placed(12, 'S2'), placed(13, 'S1')]);
     await stack.waitFor('3 reservations', (s) => ofType(s, 'stock.reserved').length === 3);
     await stack.send(t.orderConfirmed, [
-      { key: '11', value: event('c-11', 'order.confirmed', { orderId: 11 }) },
+      { key: '11', value: orderEvent('c-11', 'order.confirmed', { orderId: 11 }) },
     ]);
     await stack.send(t.orderCancelled, [
-      { key: '12', value: event('x-12', 'order.cancelled', { orderId: 12 }) },
+      { key: '12', value: orderEvent('x-12', 'order.cancelled', { orderId: 12 }) },
     ]);
     await stack.waitFor(
       'expiry of order 13',
@@ -124,7 +114,7 @@ describe('redelivery and replay', () => {
       10_000,
     );
     await stack.send(t.orderConfirmed, [
-      { key: '13', value: event('c-13', 'order.confirmed', { orderId: 13 }) },
+      { key: '13', value: orderEvent('c-13', 'order.confirmed', { orderId: 13 }) },
     ]);
     const seen = await stack.waitFor(
       'late confirm failure',
@@ -167,7 +157,7 @@ describe('redelivery and replay', () => {
     await stack.runner.add({ ...ctx, skuId: 'P', quantity: 100 });
     const good = (n: number) => ({
       key: String(n),
-      value: event(`g-${n}`, 'order.placed', { orderId: n, items: [{ skuId: 'P', quantity: 1 }] }),
+      value: orderEvent(`g-${n}`, 'order.placed', { orderId: n, items: [{ skuId: 'P', quantity: 1 }] }),
     });
     const poison = [
       { key: 'bad-1', value: 'not json at all' },
@@ -175,22 +165,22 @@ describe('redelivery and replay', () => {
         key: 'bad-2',
         value: JSON.stringify({ id: 'v', specversion: '0.3', type: 'order.placed', data: {} }),
       },
-      { key: 'bad-3', value: event('b-3', 'order.placed', { items: [{ skuId: 'P', quantity: 1 }] }) },
-      { key: 'bad-4', value: event('b-4', 'order.placed', { orderId: 4 }) },
+      { key: 'bad-3', value: orderEvent('b-3', 'order.placed', { items: [{ skuId: 'P', quantity: 1 }] }) },
+      { key: 'bad-4', value: orderEvent('b-4', 'order.placed', { orderId: 4 }) },
       {
         key: 'bad-5',
-        value: event('b-5', 'order.placed', { orderId: 5, items: [{ skuId: 'P', quantity: -2 }] }),
+        value: orderEvent('b-5', 'order.placed', { orderId: 5, items: [{ skuId: 'P', quantity: -2 }] }),
       },
       {
         key: 'bad-6',
-        value: event('b-6', 'order.placed', {
+        value: orderEvent('b-6', 'order.placed', {
           orderId: 6,
           items: Array.from({ length: 101 }, (_, i) => ({ skuId: `S${i}`, quantity: 1 })),
         }),
       },
       {
         key: 'bad-7',
-        value: event('b-7', 'order.placed', {
+        value: orderEvent('b-7', 'order.placed', {
           orderId: 7,
           items: [
             { skuId: 'P', quantity: 600_000_000 },

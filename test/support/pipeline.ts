@@ -247,3 +247,15 @@ export async function waitForDurableEqualsLive(stack: TestStack, skuIds: string[
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** An inbound CloudEvent as the order service writes it (record value). */
+export function orderEvent(id: string, type: string, data: Record<string, unknown>): string {
+  return JSON.stringify({
+    id,
+    specversion: '1.0',
+    type,
+    source: 'order-service',
+    time: '2026-03-03T09:15:30Z',
+    data,
+  });
+}
