@@ -68,7 +68,7 @@ async function restartApp(run: Run, name: 'worker' | 'relay', signal: NodeJS.Sig
   await run.apps[name].ready();
 }
 
-async function inject(run: Run, fault: Fault): Promise<void> {
+async function inject(run: Run, fault: Fault, placedSoFar: number): Promise<void> {
   switch (fault) {
     case 'worker SIGKILL':
       return restartApp(run, 'worker', 'SIGKILL');
@@ -78,10 +78,13 @@ async function inject(run: Run, fault: Fault): Promise<void> {
       run.redis.restart();
       return;
     case 'Redis FLUSHALL': {
-      // Loss-free only once the journal is drained: wait for that moment, then wipe everything.
+      // The service's promise is no loss for what was drained: the inbound traffic sent so far is
+      // answered and the journal is empty (worker and relay keep running), then everything goes.
       const journal = run.stack.runner.keys.journal;
-      for (let i = 0; i < 200 && (await run.stack.redis.xlen(journal).catch(() => 1)) > 0; i++) {
-        await new Promise((r) => setTimeout(r, 10));
+      const deadline = Date.now() + 30_000;
+      while (!((await caughtUp(run, placedSoFar)) && (await run.stack.redis.xlen(journal)) === 0)) {
+        if (Date.now() > deadline) throw new Error('the service never caught up before FLUSHALL');
+        await new Promise((r) => setTimeout(r, 5));
       }
       run.redis.flushAll();
       return;
@@ -126,7 +129,7 @@ async function drive(run: Run, workload: Workload, fault: Fault): Promise<Set<st
       await send(t.orderCancelled, `cancel-${o.id}`, 'order.cancelled', o, false);
     await send(t.orderPlaced, `placed-${o.id}`, 'order.placed', o, true);
     if (i % 7 === 0) await send(t.orderPlaced, `placed-${o.id}`, 'order.placed', o, true);
-    if (i === Math.floor(workload.orders.length * 0.4)) await inject(run, fault);
+    if (i === Math.floor(workload.orders.length * 0.4)) await inject(run, fault, i + 1);
   }
   const followed = new Set<number>();
   const deadline = Date.now() + 120_000;
@@ -147,6 +150,14 @@ async function drive(run: Run, workload: Workload, fault: Fault): Promise<Set<st
     await new Promise((r) => setTimeout(r, 250));
   }
   return sent;
+}
+
+/** Every order placed so far has its reserve outcome (the workers caught up with the topic). */
+async function caughtUp(run: Run, placed: number): Promise<boolean> {
+  const answered = distinctOutcomes(run.stack).filter(
+    (r) => r.event?.type === 'stock.reserved' || r.event?.type === 'stock.reservation.failed',
+  );
+  return new Set(answered.map((r) => r.key)).size >= placed;
 }
 
 /** Every order has its reserve outcome and no reservation is still open. */
