@@ -164,8 +164,19 @@ export async function startTestStack(extra: Record<string, string> = {}): Promis
     bus,
     runner: createConfiguredStockRunner(redis, config),
     seen,
-    send: (topic, records) =>
-      producer.send(records.map((r) => ({ topic, key: r.key ?? null, value: r.value }))),
+    // Like a real order service, the test producer retries while the broker is unavailable
+    // (the fault suite freezes it for 10 s); kafkajs gives up after its own few retries.
+    async send(topic, records) {
+      const messages = records.map((r) => ({ topic, key: r.key ?? null, value: r.value }));
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await producer.send(messages);
+        } catch (err) {
+          if (attempt >= 10) throw err;
+          await new Promise((r) => setTimeout(r, 1_000));
+        }
+      }
+    },
     async waitFor(what, done, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       while (!done(seen)) {
