@@ -19,6 +19,7 @@ import {
   type StockRunner,
   serviceTopics,
 } from '../../packages/core/src/index.js';
+import { deleteByPrefix } from '../../packages/core/src/stock/stock.testing.js';
 import { testServices } from './services.js';
 
 /** One record seen on an outbound or dead-letter topic. */
@@ -192,8 +193,7 @@ export async function startTestStack(extra: Record<string, string> = {}): Promis
     async close() {
       await collector.disconnect();
       await producer.disconnect();
-      const keys = await redis.keys(`${config.stock.keyPrefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
+      await deleteByPrefix(redis, config.stock.keyPrefix);
       redis.disconnect();
       await knex.raw(`DROP DATABASE IF EXISTS \`${config.database.database}\``);
       await knex.destroy();

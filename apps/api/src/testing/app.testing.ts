@@ -10,6 +10,7 @@ import {
   type StockRunner,
 } from '@inventory/core';
 import type { FastifyInstance } from 'fastify';
+import { deleteByPrefix as deleteKeysByPrefix } from '../../../../packages/core/src/stock/stock.testing.js';
 import { testServices, uniquePrefix } from '../../../../test/support/services.js';
 import { type AppOptions, buildApp } from '../app.js';
 
@@ -45,12 +46,7 @@ export interface BuildOptions {
 
 export async function deleteByPrefix(redis: ServiceDeps['redis'], prefix: string): Promise<void> {
   if (!prefix.startsWith('test-')) throw new Error(`refusing to delete keys under ${prefix}`);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.unlink(...keys);
-  } while (cursor !== '0');
+  await deleteKeysByPrefix(redis, prefix);
 }
 
 export async function build(overrides: BuildOptions = {}): Promise<TestApp> {
