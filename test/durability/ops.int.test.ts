@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { signToken } from '../../apps/api/src/token.signer.js';
 import { startTestStack, type TestStack } from '../support/pipeline.js';
-import { type AppProcess, spawnApp } from '../support/processes.js';
+import { type AppProcess, spawnApp, until } from '../support/processes.js';
 
 let stack: TestStack | undefined;
 const apps: AppProcess[] = [];
@@ -14,16 +15,6 @@ afterEach(async () => {
 async function get(port: number, path: string): Promise<{ status: number; body: string }> {
   const res = await fetch(`http://127.0.0.1:${port}${path}`);
   return { status: res.status, body: await res.text() };
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('worker and relay health and metrics', () => {
@@ -63,4 +54,38 @@ describe('worker and relay health and metrics', () => {
     expect(relayMetrics).toMatch(/inventory_restores_total 1/);
     expect((await get(19464, '/metrics')).body).toContain('inventory_worker_messages_total');
   }, 90_000);
+
+  it('the API starts and serves stock while the Kafka broker is unreachable (it never talks to Kafka)', async () => {
+    stack = await startTestStack();
+    await stack.runner.add({
+      causationId: 'c',
+      correlationId: 'c',
+      actor: 'test',
+      skuId: 'NK-1',
+      quantity: 5,
+    });
+    await stack.redis.set(stack.runner.keys.restored, new Date().toISOString());
+    const secret = 'api-without-kafka-secret-0123456789';
+    // Port 9 on loopback: nothing listens, so any broker connection would be refused.
+    const api = spawnApp('api', {
+      ...stack.env,
+      KAFKA_BROKERS: '127.0.0.1:9',
+      HTTP_PORT: '18093',
+      JWT_SECRET: secret,
+    });
+    apps.push(api);
+    await api.ready(30_000);
+
+    const token = signToken({ secret, sub: 'ops', roles: ['ADMIN'], ttlSeconds: 60 });
+    const res = await fetch('http://127.0.0.1:18093/api/v1/inventory/NK-1', {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { data: unknown }).data).toMatchObject({
+      skuId: 'NK-1',
+      total: 5,
+      available: 5,
+    });
+    expect((await get(18093, '/health/ready')).status).toBe(200);
+  }, 60_000);
 });

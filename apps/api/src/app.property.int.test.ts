@@ -33,6 +33,8 @@ beforeAll(async () => {
   };
 });
 afterAll(async () => {
+  // The test database is shared: drop the thresholds the random PUTs set on A and B.
+  await t.knex('inventory_sku_threshold').whereIn('sku_id', ['A', 'B']).delete();
   await t.close();
 });
 
@@ -43,6 +45,9 @@ const templates = [
   '/api/v1/admin/inventory/{id}',
   '/api/v1/admin/inventory/{id}/add',
   '/api/v1/admin/inventory/{id}/decrease',
+  '/api/v1/admin/inventory/bulk-adjust',
+  '/api/v1/admin/inventory',
+  '/api/v1/admin/inventory/{id}/low-stock-threshold',
   '/api/v1/reservations',
   '/api/v1/reservations/{id}',
   '/api/v1/reservations/{id}/confirm',
@@ -120,6 +125,9 @@ const body = fc.oneof(
     .tuple(quantity, fc.string())
     .map(([q, r]) => `{"quantity": ${q}, "total": ${q}, "reason": ${JSON.stringify(r)}}`),
   fc.array(anyId, { maxLength: 5 }).map((ids) => `{"skuIds": [${ids.join(',')}]}`),
+  fc
+    .array(fc.tuple(anyId, fc.constantFrom('total', 'delta'), quantity), { maxLength: 4 })
+    .map((items) => `{"items": [${items.map(([id, k, q]) => `{"skuId": ${id}, "${k}": ${q}}`).join(',')}]}`),
   fc.constantFrom('', '{"a": 1, "a": 2}', '{"__proto__": {"skuIds": ["A"]}}', '{'),
 );
 const headers = fc.record(
@@ -159,6 +167,15 @@ const aimedBody = fc.oneof(
       v === null ? `{"total": ${total}}` : `{"total": ${total}, "expectedVersion": ${v}}`,
     ),
   fc.constant('{"skuIds": ["A", "B", 7]}'),
+  fc
+    .tuple(fc.integer({ min: -20, max: 20 }), fc.integer({ min: 0, max: 2000 }), fc.boolean())
+    .map(([d, total, twice]) => {
+      const items = [
+        `{"skuId": "A", "delta": ${d}}`,
+        `{"skuId": ${twice ? '"A"' : '"B"'}, "total": ${total}}`,
+      ];
+      return `{"items": [${items.join(', ')}], "reason": "property"}`;
+    }),
 );
 const aimed = fc
   .tuple(
@@ -169,6 +186,8 @@ const aimed = fc
       ['PUT', '/api/v1/admin/inventory/{id}'],
       ['POST', '/api/v1/admin/inventory/{id}/add'],
       ['POST', '/api/v1/admin/inventory/{id}/decrease'],
+      ['POST', '/api/v1/admin/inventory/bulk-adjust'],
+      ['GET', '/api/v1/admin/inventory'],
       ['POST', '/api/v1/reservations'],
       ['GET', '/api/v1/reservations/{id}'],
       ['POST', '/api/v1/reservations/{id}/confirm'],

@@ -8,6 +8,7 @@ import {
 } from '@inventory/core';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ApiMetrics } from './api.metrics.js';
 import { serializerCompiler, validatorCompiler } from './http/validation.js';
 import { authPlugin } from './plugins/auth.plugin.js';
 import { errorHandlerPlugin, handleError } from './plugins/error-handler.plugin.js';
@@ -18,11 +19,13 @@ import { requestContextPlugin, requestLoggingOptions } from './plugins/request-c
 import { restoreGuardPlugin } from './plugins/restore-guard.plugin.js';
 import { swaggerPlugin } from './plugins/swagger.plugin.js';
 import { createLedgerRepository } from './repositories/ledger.repository.js';
+import { createThresholdRepository } from './repositories/threshold.repository.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { docsRoutes } from './routes/docs/index.js';
 import { healthRoutes } from './routes/health/index.js';
 import { inventoryRoutes } from './routes/inventory/index.js';
 import { reservationRoutes } from './routes/reservations/index.js';
+import { thresholdRoutes } from './routes/thresholds/index.js';
 
 /** What the API runs on; main.ts builds it from the configuration, tests from their own env. */
 export interface AppDeps {
@@ -32,6 +35,8 @@ export interface AppDeps {
   runner: StockRunner;
   /** pino; without it the app does not log. */
   logger?: Logger;
+  /** The registry the runner's script timings go to (main.ts); a fresh one when absent. */
+  metrics?: ApiMetrics;
 }
 
 export interface AppOptions {
@@ -71,7 +76,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   await app.register(rateLimitPlugin, { max: http.rateLimitMax });
   await app.register(authPlugin, { secret, readsPublic: http.readsPublic });
   await app.register(jsonBodyPlugin);
-  await app.register(metricsPlugin);
+  await app.register(metricsPlugin, { metrics: deps.metrics });
   await app.register(restoreGuardPlugin, { isRedisRestoring: options.isRedisRestoring });
 
   const { runner, redis, knex } = deps;
@@ -81,6 +86,8 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   await app.register(inventoryRoutes, { runner, ledger, databaseTimeoutMs: timeoutMs });
   await app.register(adminRoutes, { runner });
   await app.register(reservationRoutes, { runner });
+  const thresholds = createThresholdRepository({ knex });
+  await app.register(thresholdRoutes, { runner, thresholds, databaseTimeoutMs: timeoutMs });
   await app.ready();
   return app;
 }

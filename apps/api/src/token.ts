@@ -22,6 +22,11 @@ export function readLocalSecret(): string | undefined {
   }
 }
 
+/** The key tokens are signed with: JWT_SECRET, else the local dev secret (undefined: neither). */
+export function tokenSecret(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return loadConfig(env).http.jwtSecret ?? readLocalSecret();
+}
+
 function main(argv: string[]): void {
   const { values } = parseArgs({
     args: argv.filter((arg) => arg !== '--'),
@@ -31,7 +36,7 @@ function main(argv: string[]): void {
       ttl: { type: 'string', default: '3600' },
     },
   });
-  const secret = loadConfig().http.jwtSecret ?? readLocalSecret();
+  const secret = tokenSecret();
   if (secret === undefined) {
     process.stderr.write(
       'No JWT_SECRET set and no .data/jwt-secret (run `pnpm start` once, or export JWT_SECRET).\n',

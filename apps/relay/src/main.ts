@@ -1,6 +1,8 @@
 import {
   checkRedisForStock,
   createConfiguredStockRunner,
+  createStockKeys,
+  observeScriptsWith,
   probe,
   runService,
   startOpsServer,
@@ -12,8 +14,11 @@ import { startStandbyLoop } from './standby.js';
 
 await runService('relay', async (deps) => {
   await checkRedisForStock(deps.redis, deps.logger);
-  const runner = createConfiguredStockRunner(deps.redis, deps.config);
-  const metrics = createRelayMetrics({ redis: deps.redis, knex: deps.knex, journalKey: runner.keys.journal });
+  const journalKey = createStockKeys(deps.config.stock.keyPrefix).journal;
+  const metrics = createRelayMetrics({ redis: deps.redis, knex: deps.knex, journalKey });
+  const runner = createConfiguredStockRunner(deps.redis, deps.config, {
+    onScripts: observeScriptsWith(metrics.scriptSeconds),
+  });
   const lock = createRelayLock(deps.knex, deps.config.relay.lockName, deps.logger);
   const stopStandby = startStandbyLoop({
     lock,

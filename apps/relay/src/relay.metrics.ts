@@ -1,4 +1,4 @@
-import type { Knex } from '@inventory/core';
+import { type Knex, STOCK_SCRIPT_SECONDS } from '@inventory/core';
 import type { Redis } from 'ioredis';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -61,6 +61,14 @@ export function createRelayMetrics(sources: RelayMetricsSources) {
       help: 'Events published to Kafka',
       registers,
     }),
+    publishSeconds: new Histogram({
+      name: 'inventory_relay_publish_seconds',
+      help: 'Time for one outbox batch to be acknowledged by Kafka (acks=all)',
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+      registers,
+    }),
+    // The expiry sweeps' scripts (the relay runs no other stock command).
+    scriptSeconds: new Histogram({ ...STOCK_SCRIPT_SECONDS, registers }),
     drainSeconds: new Histogram({
       name: 'inventory_journal_drain_seconds',
       help: 'Time to store one journal batch in MariaDB',

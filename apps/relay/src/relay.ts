@@ -7,6 +7,7 @@ import {
   type Knex,
   type Logger,
   type MessageBus,
+  purgeHttpIdempotency,
   reconcile,
   restoreFromDatabase,
   type StockRunner,
@@ -51,7 +52,13 @@ export async function startActiveRelay(deps: RelayDeps): Promise<ActiveRelay> {
     logger,
     batchSize: relay.batchSize,
   });
-  const publisher = createOutboxPublisher({ knex: deps.knex, producer, logger, batchSize: relay.batchSize });
+  const publisher = createOutboxPublisher({
+    knex: deps.knex,
+    producer,
+    logger,
+    batchSize: relay.batchSize,
+    onPublish: (_events, seconds) => deps.metrics?.publishSeconds.observe(seconds),
+  });
 
   const loops: TaskLoop[] = [];
   const publish = startTaskLoop(
@@ -70,6 +77,7 @@ export async function startActiveRelay(deps: RelayDeps): Promise<ActiveRelay> {
     keys: deps.runner.keys,
     logger,
     finishedTtlSeconds: config.stock.finishedReservationTtlSeconds,
+    idempotencyTtlSeconds: config.stock.idempotencyTtlSeconds,
   };
   const drain = startTaskLoop(
     'journal drainer',
@@ -104,8 +112,12 @@ export async function startActiveRelay(deps: RelayDeps): Promise<ActiveRelay> {
     logger,
   );
   const purge = startTaskLoop(
-    'outbox purge',
-    async () => (await publisher.purge(relay.outboxRetentionHours)) > 0,
+    'retention purge', // published outbox rows and expired Idempotency-Keys
+    async () => {
+      const published = await publisher.purge(relay.outboxRetentionHours);
+      const keys = await purgeHttpIdempotency(deps.knex, config.stock.idempotencyTtlSeconds);
+      return published + keys > 0;
+    },
     60_000,
     logger,
   );

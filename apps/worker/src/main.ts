@@ -2,17 +2,21 @@ import {
   checkRedisForStock,
   createConfiguredStockRunner,
   isRestored,
+  observeScriptsWith,
   probe,
   runService,
   startOpsServer,
 } from '@inventory/core';
-import { createWorker } from './worker.js';
+import { consumerGroupsOf, createWorker } from './worker.js';
 import { createWorkerMetrics } from './worker.metrics.js';
 
 await runService('worker', async ({ config, logger, redis, bus }) => {
   await checkRedisForStock(redis, logger);
-  const runner = createConfiguredStockRunner(redis, config);
-  const metrics = createWorkerMetrics();
+  const groups = consumerGroupsOf(config);
+  const metrics = createWorkerMetrics({ consumerLag: () => bus.consumerLag(groups) });
+  const runner = createConfiguredStockRunner(redis, config, {
+    onScripts: observeScriptsWith(metrics.scriptSeconds),
+  });
   const worker = createWorker({ config, logger, bus, redis, runner, metrics });
   await worker.start();
   const ops = await startOpsServer({

@@ -4,6 +4,8 @@ import {
   type Config,
   type ConsumedMessage,
   createBusConsumer,
+  type GroupTopics,
+  type InboundEvent,
   type InboundKind,
   InventoryError,
   isRestored,
@@ -12,11 +14,12 @@ import {
   type OutgoingMessage,
   parseInbound,
   type StockRunner,
+  stockOutcomeLabel,
   type WorkerConsumer,
 } from '@inventory/core';
 import type { Redis } from 'ioredis';
 import { toDeadLetter } from './dead-letter.js';
-import { queueInboundEvent, toHandledOutcome } from './handlers/inbound-event.handler.js';
+import { actionOf, queueInboundEvent, toHandledOutcome } from './handlers/inbound-event.handler.js';
 import type { WorkerMetrics } from './worker.metrics.js';
 
 export interface WorkerDeps {
@@ -71,6 +74,53 @@ export function groupIdFor(config: Config, role: WorkerConsumer): string {
   return `${config.kafka.groupId}.${role}`;
 }
 
+/** The consumer groups this worker runs and their topics (for the consumer lag metric). */
+export function consumerGroupsOf(config: Config): GroupTopics[] {
+  return rolesOf(config).map((role) => ({ groupId: groupIdFor(config, role.name), topics: role.topics }));
+}
+
+interface Queued {
+  message: ConsumedMessage;
+  event: InboundEvent;
+  outcome: ReturnType<typeof queueInboundEvent>;
+}
+
+/** What follows one inbound event through the logs: its correlationId, as the outbound event carries it. */
+function eventLine(message: ConsumedMessage, event: InboundEvent, outcome: string): Record<string, unknown> {
+  return {
+    correlationId: event.correlationId,
+    eventId: event.eventId,
+    type: event.kind,
+    key: message.key?.toString() ?? null,
+    partition: message.partition,
+    offset: message.offset,
+    outcome,
+  };
+}
+
+/**
+ * Awaits each queued command: what the runner refused goes to the dead-letter topic, every event
+ * is logged at debug (at info, 2,000 orders/s would be 2,000 lines/s from each worker), and the
+ * outcomes are counted by label for the metric.
+ */
+async function settleOutcomes(
+  queued: Queued[],
+  log: Logger,
+  deadLetter: (message: ConsumedMessage, reason: string, detail: string) => void,
+): Promise<Map<string, number>> {
+  const outcomes = new Map<string, number>();
+  const debug = log.isLevelEnabled('debug');
+  for (const { message, event, outcome } of queued) {
+    const result = await outcome;
+    const label = stockOutcomeLabel(result);
+    outcomes.set(label, (outcomes.get(label) ?? 0) + 1);
+    const handled = toHandledOutcome(result);
+    if (handled.status === 'rejected') deadLetter(message, handled.reason, handled.detail);
+    if (debug) log.debug(eventLine(message, event, label), 'event handled');
+  }
+  return outcomes;
+}
+
 export function createWorker(deps: WorkerDeps): Worker {
   let status: WorkerStatus = 'starting';
   let producer: BusProducer | undefined;
@@ -93,21 +143,20 @@ export function createWorker(deps: WorkerDeps): Worker {
       log.warn({ offset: message.offset, reason, detail }, 'message dead-lettered');
     };
     const batch = deps.runner.batch();
-    const queued: { message: ConsumedMessage; outcome: ReturnType<typeof queueInboundEvent> }[] = [];
+    const queued: Queued[] = [];
     let ignored = 0;
     for (const message of messages) {
       const parsed = parseInbound(role.kind, message.value);
       if (parsed.status === 'poison') deadLetter(message, parsed.reason, parsed.detail);
       else if (parsed.status === 'ok')
-        queued.push({ message, outcome: queueInboundEvent(batch, parsed.event) });
+        queued.push({ message, event: parsed.event, outcome: queueInboundEvent(batch, parsed.event) });
       else ignored += 1;
     }
     // One pipeline for the whole chunk; a Redis failure throws and the chunk is redelivered.
     await batch.exec();
-    for (const { message, outcome } of queued) {
-      const handled = toHandledOutcome(await outcome);
-      if (handled.status === 'rejected') deadLetter(message, handled.reason, handled.detail);
-    }
+    const outcomes = await settleOutcomes(queued, log, deadLetter);
+    for (const [outcome, n] of outcomes)
+      deps.metrics?.stockOutcomes.inc({ action: actionOf[role.kind], outcome }, n);
     if (deadLetters.length > 0) await producer?.send(deadLetters);
     const count = (outcome: string, n: number) => deps.metrics?.messages.inc({ role: role.name, outcome }, n);
     count('applied', messages.length - deadLetters.length - ignored);

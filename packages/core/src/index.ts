@@ -17,6 +17,7 @@ export * from './journal/journal.drainer.js';
 export * from './journal/journal.rows.js';
 export * from './kafka/kafka.adapter.js';
 export * from './kafka/kafka.consumer.js';
+export * from './kafka/kafka.lag.js';
 export * from './kafka/kafka.topics.js';
 export * from './logging/logger.js';
 export * from './ops/ops.server.js';

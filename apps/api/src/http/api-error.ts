@@ -58,9 +58,9 @@ export class ApiError extends Error {
   }
 }
 
-const quantityFields = /(^|[.\]])(quantity|total)( \(merged\))?$/;
+const quantityFields = /(^|[.\]])(quantity|total|delta)( \(merged\))?$/;
 
-/** INVENTORY-400-001 when every rejected field is a quantity or total, else COMMON-400-004. */
+/** INVENTORY-400-001 when every rejected field is a quantity, total or delta, else COMMON-400-004. */
 export function validationError(fieldErrors: FieldErrorBody[], message?: string): ApiError {
   const quantityOnly = fieldErrors.length > 0 && fieldErrors.every((e) => quantityFields.test(e.field));
   const code = quantityOnly ? ErrorCode.INVALID_QUANTITY : ErrorCode.VALIDATION;

@@ -45,13 +45,21 @@ export function toStockLevel(sku: JournalSku, at: number): StockLevel {
   };
 }
 
-export function outcomeLabel(outcome: { ok: boolean; replayed: boolean; reason?: string }): string {
-  if (outcome.replayed) return 'replay';
-  return outcome.ok ? 'ok' : (outcome.reason ?? 'unknown');
-}
+/** The metric label of an outcome; defined in the core, where the worker takes it too. */
+export { stockOutcomeLabel as outcomeLabel } from '@inventory/core';
 
 export function rejectedError(outcome: InputRejected): ApiError {
   return validationError(outcome.errors.map((e) => ({ field: e.field, value: e.value, reason: e.reason })));
+}
+
+/** 422: the key's first use was another action, SKU or (bulk) set of items; nothing changed. */
+export function keyReusedError(entry: JournalEntry): ApiError {
+  return new ApiError(
+    422,
+    ErrorCode.IDEMPOTENCY_KEY_REUSED,
+    'This Idempotency-Key was already used for another request',
+    { details: { firstAction: entry.action, firstSkuId: entry.skuId ?? null } },
+  );
 }
 
 function failure(request: AdminRequest, reason: string, entry: JournalEntry): ApiError {
@@ -108,32 +116,27 @@ function failure(request: AdminRequest, reason: string, entry: JournalEntry): Ap
         'Invalid quantity: the total would exceed 10^12',
       );
     case 'IDEMPOTENCY_KEY_REUSED':
-      return new ApiError(
-        422,
-        ErrorCode.IDEMPOTENCY_KEY_REUSED,
-        'This Idempotency-Key was already used for another request',
-        {
-          details: { firstAction: entry.action, firstSkuId: entry.skuId ?? null },
-        },
-      );
+      return keyReusedError(entry);
     default:
       return new ApiError(500, ErrorCode.INTERNAL, `unexpected ${request.action} outcome ${reason}`);
   }
+}
+
+/** A failure stamped with the first call's clock, and marked as a replay when it is one. */
+export function asFirstAnswer(error: ApiError, entry: JournalEntry, replayed: boolean): ApiError {
+  const headers = replayed ? { [REPLAY_HEADER]: 'true' } : undefined;
+  return new ApiError(error.statusCode, error.code, error.message, {
+    ...error.extras,
+    at: entry.at,
+    headers,
+  });
 }
 
 /** The success to send, or the ApiError to throw (stamped with the first call's time). */
 export function mapAdminOutcome(request: AdminRequest, outcome: AdminOutcome): AdminSuccess {
   if (outcome.entry === null) throw rejectedError(outcome as InputRejected);
   const { entry } = outcome;
-  if (!outcome.ok) {
-    const error = failure(request, outcome.reason, entry);
-    const headers = outcome.replayed ? { [REPLAY_HEADER]: 'true' } : undefined;
-    throw new ApiError(error.statusCode, error.code, error.message, {
-      ...error.extras,
-      at: entry.at,
-      headers,
-    });
-  }
+  if (!outcome.ok) throw asFirstAnswer(failure(request, outcome.reason, entry), entry, outcome.replayed);
   const sku = entry.skus[0];
   if (!sku) throw new ApiError(500, ErrorCode.INTERNAL, `${request.action} outcome without SKU state`);
   // A set that created the SKU leaves it at version 1 (an existing SKU was at 1 or more before).

@@ -1,17 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { type ApiMetrics, createApiMetrics } from '../api.metrics.js';
 
-/**
- * Prometheus metrics on a registry per app instance (tests build many apps in one process):
- * the default process metrics, a request duration histogram by route and status, and a counter
- * of stock command outcomes (ok, replay, or the failure reason).
- */
+/** /metrics, and the request duration of every response, recorded by route pattern and status. */
 
-export interface ApiMetrics {
-  readonly registry: Registry;
-  /** `outcome`: 'ok', 'replay' or a failure reason such as INSUFFICIENT_STOCK. */
-  stockOutcome(action: string, outcome: string): void;
+export interface MetricsPluginOptions {
+  /** The metrics the runner already reports to; a fresh set when absent (tests). */
+  metrics?: ApiMetrics;
 }
 
 declare module 'fastify' {
@@ -20,30 +15,9 @@ declare module 'fastify' {
   }
 }
 
-export function createApiMetrics(): ApiMetrics {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
-  const outcomes = new Counter({
-    name: 'inventory_stock_outcomes_total',
-    help: 'Stock commands run by the API, by action and outcome',
-    labelNames: ['action', 'outcome'] as const,
-    registers: [registry],
-  });
-  return {
-    registry,
-    stockOutcome: (action, outcome) => outcomes.inc({ action, outcome }),
-  };
-}
-
-async function metricsSetup(app: FastifyInstance): Promise<void> {
-  const metrics = createApiMetrics();
-  const duration = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'HTTP request duration by method, route and status',
-    labelNames: ['method', 'route', 'status_code'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [metrics.registry],
-  });
+async function metricsSetup(app: FastifyInstance, options: MetricsPluginOptions): Promise<void> {
+  const metrics = options.metrics ?? createApiMetrics();
+  const duration = metrics.requestSeconds;
   app.decorate('metrics', metrics);
   // One labelled child per (method, route, status), so an observation does not hash its labels.
   const series = new Map<string, { observe(value: number): void }>();
@@ -69,4 +43,4 @@ async function metricsSetup(app: FastifyInstance): Promise<void> {
   );
 }
 
-export const metricsPlugin = fp(metricsSetup, { name: 'metrics', fastify: '5.x' });
+export const metricsPlugin = fp<MetricsPluginOptions>(metricsSetup, { name: 'metrics', fastify: '5.x' });

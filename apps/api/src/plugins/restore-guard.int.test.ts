@@ -35,11 +35,32 @@ describe('restore guard', () => {
       headers: admin,
       payload: { orderId: 1, items: [{ skuId: 'THERE', quantity: 1 }] },
     });
+    const bulk = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/inventory/bulk-adjust',
+      headers: admin,
+      payload: { items: [{ skuId: 'THERE', delta: 1 }] },
+    });
+    const listing = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/admin/inventory?limit=10',
+      headers: admin,
+    });
     const absent = await t.app.inject({ method: 'GET', url: '/api/v1/inventory/NOT-YET', headers: admin });
     const present = await t.app.inject({ method: 'GET', url: '/api/v1/inventory/THERE', headers: admin });
+    const absentOrder = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/reservations/999',
+      headers: admin,
+    });
+    const absentThreshold = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/admin/inventory/NOT-YET/low-stock-threshold',
+      headers: admin,
+    });
 
     // Assert
-    for (const response of [write, reserve, absent]) {
+    for (const response of [write, reserve, bulk, listing, absent, absentOrder, absentThreshold]) {
       expect(response.statusCode).toBe(503);
       expect(response.json()).toMatchObject({ success: false, error: { code: 'COMMON-503' } });
     }

@@ -10,11 +10,14 @@ export interface RestoreGuardOptions {
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const STOCK_PATHS = /^\/api\/v1\/(admin|reservations)(\/|$)/;
+/** The SKU listing walks Redis: mid-restore it would silently miss SKUs, so it waits too. */
+const LISTING_PATH = /^\/api\/v1\/admin\/inventory(\?|$)/;
 
 /**
- * While Redis is being restored, stock writes answer 503 (a write now would act on a store that
- * is being rebuilt), and a read that finds no SKU answers 503 instead of 404: the SKU may simply
- * not be restored yet. Reads of SKUs that are there keep working.
+ * While Redis is being restored, stock writes (bulk adjustments included) and the SKU listing
+ * answer 503 (a write now would act on a store that is being rebuilt), and a read that finds no SKU
+ * or reservation answers 503 instead of 404: it may simply not be restored yet. Reads of SKUs that are there
+ * keep working.
  */
 async function restoreGuard(app: FastifyInstance, options: RestoreGuardOptions): Promise<void> {
   const restoring = options.isRedisRestoring;
@@ -29,15 +32,17 @@ async function restoreGuard(app: FastifyInstance, options: RestoreGuardOptions):
       },
     );
   app.addHook('preHandler', async (request: FastifyRequest) => {
-    if (WRITE_METHODS.has(request.method) && STOCK_PATHS.test(request.url) && (await restoring()))
-      throw unavailable();
+    const guarded =
+      (WRITE_METHODS.has(request.method) && STOCK_PATHS.test(request.url)) ||
+      (request.method === 'GET' && LISTING_PATH.test(request.url));
+    if (guarded && (await restoring())) throw unavailable();
   });
   // The 404 is already serialised here: swap it for the 503 envelope (a throw would be lost).
   app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload) => {
     if (
       reply.statusCode !== 404 ||
       request.method !== 'GET' ||
-      !request.url.startsWith('/api/v1/inventory/')
+      !request.url.startsWith('/api/v1/') // a SKU, its threshold, or a reservation
     ) {
       return payload;
     }

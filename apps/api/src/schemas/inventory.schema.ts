@@ -73,7 +73,9 @@ export const ledgerRowSchema = z
   .object({
     id: z.number().int(),
     skuId: z.string(),
-    action: z.string().meta({ description: 'init, set, add, decrease, reserve, confirm, release, expire' }),
+    action: z
+      .string()
+      .meta({ description: 'init, set, add, decrease, bulk, reserve, confirm, release, expire, reconcile' }),
     deltaTotal: z.number().int(),
     deltaReserved: z.number().int(),
     totalAfter: z.number().int(),

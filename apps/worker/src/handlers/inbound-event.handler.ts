@@ -1,6 +1,7 @@
 import type {
   ConfirmOutcome,
   InboundEvent,
+  InboundKind,
   InitOutcome,
   ReleaseOutcome,
   ReserveOutcome,
@@ -13,6 +14,14 @@ export type InboundOutcome = ReserveOutcome | ConfirmOutcome | ReleaseOutcome | 
 export type HandledOutcome =
   | { status: 'applied'; result: InboundOutcome }
   | { status: 'rejected'; reason: string; detail: string };
+
+/** The stock command each inbound kind runs: the `action` label, as the API's routes name theirs. */
+export const actionOf: Record<InboundKind, string> = {
+  'order.placed': 'reserve',
+  'order.confirmed': 'confirm',
+  'order.cancelled': 'release',
+  'product.sku.created': 'init',
+};
 
 /**
  * Queues the stock command for one inbound event on a pipelined batch. The outcome event is not

@@ -14,10 +14,18 @@ const database: DatabaseConfig = {
 
 const TABLES = [
   'inventory_event_idempotency',
+  'inventory_http_idempotency',
   'inventory_ledger',
   'inventory_outbox',
   'inventory_reservation',
+  'inventory_sku_threshold',
   'inventory_snapshot',
+];
+
+const MIGRATIONS = [
+  '20261125000001_inventory_tables.ts',
+  '20261126000001_inventory_sku_threshold.ts',
+  '20261126000002_inventory_http_idempotency.ts',
 ];
 
 /** An order id above 2^53: JSON.parse would turn it into 12345678901234567000. */
@@ -61,14 +69,10 @@ afterAll(async () => {
 });
 
 describe('inventory migrations', () => {
-  it('when migrated to latest, applies the inventory migration as batch 1', async () => {
+  it('when migrated to latest, applies the inventory migrations as batch 1', async () => {
     const run = await runMigrations(knex, 'latest');
 
-    expect(run).toEqual({
-      direction: 'latest',
-      batch: 1,
-      migrations: ['20261125000001_inventory_tables.ts'],
-    });
+    expect(run).toEqual({ direction: 'latest', batch: 1, migrations: MIGRATIONS });
   });
 
   it('when migrated to latest, creates every table as InnoDB with utf8mb4_bin', async () => {
@@ -98,6 +102,7 @@ describe('inventory migrations', () => {
 
     expect(rows).toEqual([
       { tableName: 'inventory_event_idempotency', indexName: 'PRIMARY', columns: 'event_id,action' },
+      { tableName: 'inventory_http_idempotency', indexName: 'PRIMARY', columns: 'idempotency_key' },
       { tableName: 'inventory_ledger', indexName: 'PRIMARY', columns: 'id' },
       {
         tableName: 'inventory_ledger',
@@ -107,6 +112,7 @@ describe('inventory migrations', () => {
       { tableName: 'inventory_outbox', indexName: 'PRIMARY', columns: 'id' },
       { tableName: 'inventory_outbox', indexName: 'uq_inventory_outbox_event_id', columns: 'event_id' },
       { tableName: 'inventory_reservation', indexName: 'PRIMARY', columns: 'order_id' },
+      { tableName: 'inventory_sku_threshold', indexName: 'PRIMARY', columns: 'sku_id' },
       { tableName: 'inventory_snapshot', indexName: 'PRIMARY', columns: 'sku_id' },
     ]);
   });
@@ -124,6 +130,7 @@ describe('inventory migrations', () => {
 
     expect(rows).toEqual([
       { indexName: 'ix_inventory_event_idempotency_created', columns: 'created_at' },
+      { indexName: 'ix_inventory_http_idempotency_created', columns: 'created_at' },
       { indexName: 'ix_inventory_ledger_sku_id', columns: 'sku_id,id' },
       { indexName: 'ix_inventory_outbox_published_id', columns: 'published_at,id' },
       { indexName: 'ix_inventory_reservation_status_expires', columns: 'status,expires_at' },
@@ -199,7 +206,7 @@ describe('inventory migrations', () => {
   it('when rolled back entirely, drops every inventory table', async () => {
     const run = await runMigrations(knex, 'rollback-all');
 
-    expect(run.migrations).toEqual(['20261125000001_inventory_tables.ts']);
+    expect(run.migrations).toEqual([...MIGRATIONS].reverse());
     expect(await tablesOf(knex)).toEqual([MIGRATIONS_TABLE, `${MIGRATIONS_TABLE}_lock`]);
   });
 });

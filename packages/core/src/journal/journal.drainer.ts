@@ -3,8 +3,8 @@ import type { Knex } from 'knex';
 import type { Logger } from '../logging/logger.js';
 import type { OutboundSettings } from '../outbox/outbound.events.js';
 import { parseJournalFields } from '../stock/stock.journal.js';
-import { type JournalMessage, toJournalRows } from './journal.rows.js';
-import { storeJournalRows } from './journal.store.js';
+import type { JournalMessage } from './journal.rows.js';
+import { storeJournalBatch } from './journal.store.js';
 
 export interface JournalDrainerOptions {
   redis: Redis;
@@ -31,8 +31,35 @@ export interface JournalDrainer {
 type StreamReply = [string, [string, string[]][]][] | null;
 
 /**
- * Journal → MariaDB. Entries are read with XREADGROUP, written in one transaction per batch, and
- * only then acknowledged and deleted from the stream. A crash between commit and XACK leaves them
+ * SKU rows per MariaDB transaction: a bulk entry carries up to 1000 SKUs (a ledger row and one or
+ * two outbox rows each), so a batch counted in entries alone could make a transaction of 500,000
+ * rows. Entries are never split: an entry larger than the cap is one transaction on its own.
+ */
+export const MAX_SKUS_PER_TRANSACTION = 5_000;
+
+/** Consecutive runs of entries holding at most `max` SKU changes each (an entry counts at least 1). */
+export function splitBySkus(messages: JournalMessage[], max: number): JournalMessage[][] {
+  const parts: JournalMessage[][] = [];
+  let part: JournalMessage[] = [];
+  let skus = 0;
+  for (const message of messages) {
+    const size = Math.max(1, message.entry.skus.length);
+    if (part.length > 0 && skus + size > max) {
+      parts.push(part);
+      part = [];
+      skus = 0;
+    }
+    part.push(message);
+    skus += size;
+  }
+  if (part.length > 0) parts.push(part);
+  return parts;
+}
+
+/**
+ * Journal → MariaDB. Entries are read with XREADGROUP, written in one transaction per batch (split
+ * so that no transaction holds more than MAX_SKUS_PER_TRANSACTION SKU changes), and only then
+ * acknowledged and deleted from the stream. A crash between commit and XACK leaves them
  * pending: the next drain reads them again (pending first) and re-applies them, which changes
  * nothing because every row is keyed by the journal id or event id.
  */
@@ -78,22 +105,34 @@ export function createJournalDrainer(options: JournalDrainerOptions): JournalDra
     });
   }
 
+  /** One transaction, then XACK + XDEL of its entries. */
+  async function store(part: JournalMessage[]): Promise<number> {
+    const started = Date.now();
+    const outboxRows = await storeJournalBatch(knex, part, options.outbound);
+    const ids = part.map((m) => m.id);
+    await redis
+      .multi()
+      .xack(journalKey, group, ...ids)
+      .xdel(journalKey, ...ids)
+      .exec();
+    log.debug({ entries: ids.length, outboxRows, ms: Date.now() - started }, 'journal batch stored');
+    return outboxRows;
+  }
+
   return {
     async drainOnce(blockMs) {
       await ensureGroup();
       const messages = await read(blockMs);
       if (messages.length === 0) return { entries: 0, outboxRows: 0 };
-      const started = Date.now();
-      const rows = toJournalRows(messages, options.outbound);
-      const outboxRows = await storeJournalRows(knex, rows);
-      const ids = messages.map((m) => m.id);
-      await redis
-        .multi()
-        .xack(journalKey, group, ...ids)
-        .xdel(journalKey, ...ids)
-        .exec();
-      log.debug({ entries: ids.length, outboxRows, ms: Date.now() - started }, 'journal batch stored');
-      return { entries: ids.length, outboxRows };
+      let outboxRows = 0;
+      try {
+        for (const part of splitBySkus(messages, MAX_SKUS_PER_TRANSACTION)) outboxRows += await store(part);
+      } catch (err) {
+        // What was read but not stored stays pending for this consumer: read it again first.
+        pendingFirst = true;
+        throw err;
+      }
+      return { entries: messages.length, outboxRows };
     },
   };
 }

@@ -1,4 +1,4 @@
-import { type OutboundSettings, outboundEvents } from '../outbox/outbound.events.js';
+import { type LowStockThresholds, type OutboundSettings, outboundEvents } from '../outbox/outbound.events.js';
 import { StockCode } from '../stock/stock.codes.js';
 import { changedSkus } from '../stock/stock.journal.js';
 import type { JournalEntry, ReservationStatus } from '../stock/stock.types.js';
@@ -74,12 +74,21 @@ export interface IdempotencyRow {
   created_at: Date;
 }
 
+/** The first outcome of an HTTP write made with an Idempotency-Key, restored into Redis after a loss. */
+export interface HttpIdempotencyRow {
+  idempotency_key: string;
+  outcome: string;
+  journal_id: string;
+  created_at: Date;
+}
+
 export interface JournalRows {
   ledger: LedgerRow[];
   snapshots: SnapshotRow[];
   reservations: ReservationRow[];
   outbox: OutboxRow[];
   processed: IdempotencyRow[];
+  httpIdempotency: HttpIdempotencyRow[];
 }
 
 /** The reservation status Redis holds after an order entry (see docs/stock-model.md). */
@@ -100,9 +109,28 @@ function statusAfter(entry: JournalEntry): ReservationStatus | null {
   }
 }
 
-/** Every MariaDB row one batch of journal entries turns into; keyed so applying twice changes nothing. */
-export function toJournalRows(messages: JournalMessage[], settings: OutboundSettings): JournalRows {
-  const rows: JournalRows = { ledger: [], snapshots: [], reservations: [], outbox: [], processed: [] };
+/** The SKU ids a batch changes: the ones whose low-stock thresholds the outbox rows depend on. */
+export function changedSkuIds(messages: JournalMessage[]): string[] {
+  return [...new Set(messages.flatMap(({ entry }) => changedSkus(entry).map((s) => s.skuId)))];
+}
+
+/**
+ * Every MariaDB row one batch of journal entries turns into; keyed so applying twice changes nothing.
+ * `thresholds` holds the low-stock thresholds of the batch's SKUs (absent: no `stock.low`).
+ */
+export function toJournalRows(
+  messages: JournalMessage[],
+  settings: OutboundSettings,
+  thresholds: LowStockThresholds = new Map(),
+): JournalRows {
+  const rows: JournalRows = {
+    ledger: [],
+    snapshots: [],
+    reservations: [],
+    outbox: [],
+    processed: [],
+    httpIdempotency: [],
+  };
   const latestSnapshot = new Map<string, SnapshotRow>();
   for (const { id, raw, entry } of messages) {
     const at = new Date(entry.at);
@@ -149,13 +177,21 @@ export function toJournalRows(messages: JournalMessage[], settings: OutboundSett
         updated_at: at,
       });
     }
+    if (entry.idempotencyKey !== undefined) {
+      rows.httpIdempotency.push({
+        idempotency_key: entry.idempotencyKey,
+        outcome: raw,
+        journal_id: id,
+        created_at: at,
+      });
+    }
     rows.processed.push({
       event_id: entry.causationId,
       action: entry.action,
       journal_id: id,
       created_at: at,
     });
-    for (const e of outboundEvents(entry, settings)) {
+    for (const e of outboundEvents(entry, settings, thresholds)) {
       rows.outbox.push({
         event_id: e.eventId,
         topic: e.topic,

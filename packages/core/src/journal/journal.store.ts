@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import type { JournalRows } from './journal.rows.js';
+import type { LowStockThresholds, OutboundSettings } from '../outbox/outbound.events.js';
+import { changedSkuIds, type JournalMessage, type JournalRows, toJournalRows } from './journal.rows.js';
 
 /** MariaDB caps placeholders per statement; stay well below it with big batches. */
 const CHUNK = 500;
@@ -107,6 +108,21 @@ async function insertProcessed(trx: Knex.Transaction, rows: JournalRows['process
   }
 }
 
+async function insertHttpIdempotency(
+  trx: Knex.Transaction,
+  rows: JournalRows['httpIdempotency'],
+): Promise<void> {
+  for (const part of chunks(rows)) {
+    // The first outcome per key wins, as in Redis: a replay appends no entry, so a second row for
+    // a key can only come from an entry re-applied after a crash (the same outcome).
+    await trx.raw(
+      `INSERT IGNORE INTO inventory_http_idempotency (idempotency_key, outcome, journal_id, created_at)
+       VALUES ${placeholders(4, part.length)}`,
+      part.flatMap((r) => [r.idempotency_key, r.outcome, r.journal_id, r.created_at]),
+    );
+  }
+}
+
 async function insertOutbox(trx: Knex.Transaction, rows: JournalRows['outbox']): Promise<number> {
   let inserted = 0;
   for (const part of chunks(rows)) {
@@ -122,16 +138,40 @@ async function insertOutbox(trx: Knex.Transaction, rows: JournalRows['outbox']):
 }
 
 /**
- * Writes one batch in one READ COMMITTED transaction (two relays' SKIP LOCKED reads do not block
- * each other at that level; see design notes). Returns how many outbox rows are new.
+ * The low-stock thresholds of these SKUs (`inventory_sku_threshold`, set over the admin API). Read
+ * in the batch's transaction, so the threshold applied is the one in force when the entry is
+ * drained: normally milliseconds after the command ran.
  */
-export async function storeJournalRows(knex: Knex, rows: JournalRows): Promise<number> {
+async function readThresholds(trx: Knex.Transaction, skuIds: string[]): Promise<LowStockThresholds> {
+  const thresholds = new Map<string, number>();
+  for (const part of chunks(skuIds)) {
+    const rows: Array<{ sku_id: string; threshold: number }> = await trx('inventory_sku_threshold')
+      .select('sku_id', 'threshold')
+      .whereIn('sku_id', part);
+    for (const r of rows) thresholds.set(r.sku_id, r.threshold);
+  }
+  return thresholds;
+}
+
+/**
+ * Turns one batch of journal entries into rows and writes them in one READ COMMITTED transaction
+ * (two relays' SKIP LOCKED reads do not block each other at that level; see design notes). Returns
+ * how many outbox rows are new. Event ids do not depend on the thresholds, so a re-drained entry
+ * whose threshold changed in between cannot queue a second `stock.low` (INSERT IGNORE by id).
+ */
+export async function storeJournalBatch(
+  knex: Knex,
+  messages: JournalMessage[],
+  settings: OutboundSettings,
+): Promise<number> {
   return knex.transaction(
     async (trx) => {
+      const rows = toJournalRows(messages, settings, await readThresholds(trx, changedSkuIds(messages)));
       await insertLedger(trx, rows.ledger);
       await upsertSnapshots(trx, rows.snapshots);
       await upsertReservations(trx, rows.reservations);
       await insertProcessed(trx, rows.processed);
+      await insertHttpIdempotency(trx, rows.httpIdempotency);
       return insertOutbox(trx, rows.outbox);
     },
     { isolationLevel: 'read committed' },

@@ -1,5 +1,6 @@
 import { type Admin, Kafka, logLevel as KafkaLogLevel, type LogEntry, Partitioners } from 'kafkajs';
 import type { Logger } from '../logging/logger.js';
+import { type GroupTopics, type PartitionLag, readConsumerLag } from './kafka.lag.js';
 
 /**
  * The service's only view of the Kafka client. Everything else talks to these interfaces, so the
@@ -29,6 +30,8 @@ export interface MessageBus {
   /** Creates the topics that do not exist yet; safe to run concurrently and repeatedly. */
   ensureTopics(topics: string[], spec: TopicSpec): Promise<{ created: string[]; existing: string[] }>;
   createProducer(): Promise<BusProducer>;
+  /** Uncommitted messages per group and partition; rejects after `timeoutMs` (a metrics scrape must not hang). */
+  consumerLag(groups: GroupTopics[], timeoutMs?: number): Promise<PartitionLag[]>;
   /** The underlying kafkajs client, for the consumer adapter only. */
   readonly kafkajs: Kafka;
 }
@@ -71,6 +74,12 @@ export function createMessageBus(options: MessageBusOptions): MessageBus {
         return { created, existing: topics.filter((t) => present.has(t)) };
       });
     },
+    consumerLag(groups, timeoutMs = 2_000) {
+      return withDeadline(
+        withAdmin(kafka, (admin) => readConsumerLag(admin, groups)),
+        timeoutMs,
+      );
+    },
     async createProducer() {
       // One request in flight keeps per-key order across retries. Delivery is at least once: a
       // retried or re-published event keeps its id, so consumers de-duplicate by id. (kafkajs's
@@ -105,6 +114,18 @@ async function withAdmin<T>(kafka: Kafka, work: (admin: Admin) => Promise<T>): P
     return await work(admin);
   } finally {
     await admin.disconnect();
+  }
+}
+
+async function withDeadline<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer from Kafka within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

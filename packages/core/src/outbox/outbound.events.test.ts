@@ -120,3 +120,84 @@ describe('outboundEvents', () => {
     });
   });
 });
+
+describe('outboundEvents stock.low', () => {
+  // An admin decrease of SKU A; `before` and `after` are the available quantities around it.
+  function decrease(before: number, after: number): JournalEntry {
+    const total = after + 2; // 2 reserved throughout
+    return entry({
+      action: 'decrease',
+      orderId: undefined,
+      orderIdType: undefined,
+      skus: [{ skuId: 'A', dTotal: after - before, dReserved: 0, total, reserved: 2, version: 4 }],
+    });
+  }
+  const types = (events: { type: string }[]) => events.map((e) => e.type);
+  const low = (e: JournalEntry, threshold?: number) =>
+    outboundEvents(e, settings, new Map(threshold === undefined ? [] : [['A', threshold]])).filter(
+      (x) => x.type === 'stock.low',
+    );
+
+  it('when available falls from at/above the threshold to below it, emits one stock.low keyed by SKU', () => {
+    const e = decrease(5, 4);
+    const [event, ...rest] = low(e, 5);
+    expect(rest).toEqual([]);
+    expect(event).toMatchObject({ topic: settings.topics.stockLow, key: 'A' });
+    expect(JSON.parse(event?.payload ?? '')).toMatchObject({
+      type: 'stock.low',
+      subject: 'inventory/A',
+      data: { skuId: 'A', available: 4, threshold: 5, correlationId: 'corr-1', causationId: 'in-1' },
+    });
+    // Derived from the entry id: re-draining the entry yields the same id, never a new one.
+    expect(low(e, 5)[0]?.eventId).toBe(event?.eventId);
+    expect(event?.eventId).not.toBe(e.eventId);
+  });
+
+  it('when available lands exactly on the threshold, emits nothing (strictly below)', () => {
+    expect(low(decrease(8, 5), 5)).toEqual([]);
+  });
+
+  it('when available was already below the threshold, emits nothing again', () => {
+    expect(low(decrease(4, 1), 5)).toEqual([]);
+  });
+
+  it('when available rises, emits nothing, even from below the threshold to above it', () => {
+    expect(low(decrease(2, 9), 5)).toEqual([]);
+    expect(low(decrease(5, 6), 5)).toEqual([]);
+  });
+
+  it('when the SKU has no threshold, emits nothing', () => {
+    expect(low(decrease(100, 0))).toEqual([]);
+    expect(outboundEvents(decrease(5, 4), settings, new Map([['B', 5]])).map((x) => x.type)).toEqual([
+      'stock.adjusted',
+    ]);
+  });
+
+  it('when available falls from above the threshold to 0, emits stock.low then stock.depleted', () => {
+    expect(types(outboundEvents(decrease(6, 0), settings, new Map([['A', 5]])))).toEqual([
+      'stock.adjusted',
+      'stock.low',
+      'stock.depleted',
+    ]);
+  });
+
+  it('when a reservation takes available below the threshold, carries the order id like stock.depleted', () => {
+    const e = entry({
+      skus: [{ skuId: 'A', dTotal: 0, dReserved: 3, total: 10, reserved: 3, version: 2 }], // 10 → 7
+    });
+    const events = outboundEvents(e, settings, new Map([['A', 8]]));
+    expect(types(events)).toEqual(['stock.reserved', 'stock.low']);
+    expect(events[1]?.payload).toContain('"orderId":9007199254740993123,');
+    expect(JSON.parse(events[1]?.payload ?? '').data).toMatchObject({ available: 7, threshold: 8 });
+  });
+
+  it('when the SKU is created (init), emits nothing whatever its threshold', () => {
+    const e = entry({
+      action: 'init',
+      orderId: undefined,
+      orderIdType: undefined,
+      skus: [{ skuId: 'A', dTotal: 0, dReserved: 0, total: 0, reserved: 0, version: 1 }],
+    });
+    expect(types(outboundEvents(e, settings, new Map([['A', 5]])))).toEqual(['stock.adjusted']);
+  });
+});

@@ -161,44 +161,59 @@ function adjustedEvents(entry: JournalEntry, t: KafkaTopics): Draft[] {
   }));
 }
 
-/** available crossed zero: depleted when it reached 0, restored when it rose above 0. */
-function thresholdEvents(entry: JournalEntry, t: KafkaTopics): Draft[] {
-  if (entry.action === 'init') return []; // a new SKU has no "before"
-  return changedSkus(entry).flatMap((s: JournalSku) => {
-    const after = s.total - s.reserved;
-    const before = s.total - s.dTotal - (s.reserved - s.dReserved);
-    const type =
-      before > 0 && after <= 0 ? 'stock.depleted' : before <= 0 && after > 0 ? 'stock.restored' : undefined;
-    if (!type) return [];
-    const topic = type === 'stock.depleted' ? t.stockDepleted : t.stockRestored;
-    const order = entry.orderId === undefined ? {} : { orderId: orderIdValue(entry) };
-    return [
-      {
-        id: derivedId(entry, type, s.skuId),
-        type,
-        topic,
-        key: s.skuId,
-        subject: `inventory/${s.skuId}`,
-        data: {
-          skuId: s.skuId,
-          available: after,
-          ...order,
-          correlationId: entry.correlationId,
-          causationId: entry.causationId,
-        },
-      },
-    ];
+/** Low-stock threshold per SKU id (`inventory_sku_threshold`); a SKU without one is absent. */
+export type LowStockThresholds = ReadonlyMap<string, number>;
+
+/**
+ * The level events of one SKU change, in the order they happened on the way down: `stock.low` when
+ * available fell strictly below the SKU's threshold (it was at or above it before), then
+ * `stock.depleted` when it reached 0, or `stock.restored` when it rose above 0 again. Only a
+ * crossing emits: a SKU already below its threshold stays silent until it rises to it again.
+ */
+function levelEvents(entry: JournalEntry, s: JournalSku, t: KafkaTopics, threshold?: number): Draft[] {
+  const after = s.total - s.reserved;
+  const before = s.total - s.dTotal - (s.reserved - s.dReserved);
+  const zero =
+    before > 0 && after <= 0 ? 'stock.depleted' : before <= 0 && after > 0 ? 'stock.restored' : undefined;
+  const low = threshold !== undefined && before >= threshold && after < threshold;
+  const order = entry.orderId === undefined ? {} : { orderId: orderIdValue(entry) };
+  const draft = (type: string, topic: string, data: Data): Draft => ({
+    id: derivedId(entry, type, s.skuId),
+    type,
+    topic,
+    key: s.skuId,
+    subject: `inventory/${s.skuId}`,
+    data: { skuId: s.skuId, available: after, ...data, ...order, ...trace(entry) },
   });
+  const drafts: Draft[] = [];
+  if (low) drafts.push(draft('stock.low', t.stockLow, { threshold }));
+  if (zero) drafts.push(draft(zero, zero === 'stock.depleted' ? t.stockDepleted : t.stockRestored, {}));
+  return drafts;
+}
+
+function trace(entry: JournalEntry) {
+  return { correlationId: entry.correlationId, causationId: entry.causationId };
+}
+
+/** available crossed a level: the SKU's low-stock threshold, or zero (depleted / restored). */
+function thresholdEvents(entry: JournalEntry, t: KafkaTopics, thresholds: LowStockThresholds): Draft[] {
+  if (entry.action === 'init') return []; // a new SKU has no "before"
+  return changedSkus(entry).flatMap((s) => levelEvents(entry, s, t, thresholds.get(s.skuId)));
 }
 
 /**
  * The outcome events of one journal entry, in the order they happened. The first is the outcome of
  * the command itself and carries the entry's eventId, so a redelivered command (a replay, which
- * appends no entry) can never publish a second outcome with a new id.
+ * appends no entry) can never publish a second outcome with a new id. `thresholds` are the SKUs'
+ * low-stock thresholds as the relay read them when draining the entry.
  */
-export function outboundEvents(entry: JournalEntry, settings: OutboundSettings): OutboundEvent[] {
+export function outboundEvents(
+  entry: JournalEntry,
+  settings: OutboundSettings,
+  thresholds: LowStockThresholds = new Map(),
+): OutboundEvent[] {
   const drafts = [...orderEvents(entry, settings.topics), ...adjustedEvents(entry, settings.topics)];
-  drafts.push(...thresholdEvents(entry, settings.topics));
+  drafts.push(...thresholdEvents(entry, settings.topics, thresholds));
   const time = new Date(entry.at).toISOString();
   return drafts.map((d) => ({
     eventId: d.id,

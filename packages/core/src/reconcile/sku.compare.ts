@@ -22,27 +22,8 @@ export function skuDriftKind(redis: SkuCounters | null, mariadb: SkuCounters | n
   return same ? null : 'sku-mismatch';
 }
 
-/** Glob metacharacters of Redis' MATCH, escaped so the text matches literally. */
-export function escapeGlob(text: string): string {
-  return text.replace(/[*?[\]\\{}]/g, '\\$&');
-}
-
-/**
- * MATCH pattern of every SKU hash under a prefix: `P{*}:stock`. The prefix and the hash-tag braces
- * are escaped so they only ever match themselves; the braces must never be read as a hash tag
- * (which would pin a cluster-aware SCAN to one slot), and `*` is the only wildcard left.
- */
-export function stockKeyPattern(prefix: string): string {
-  return `${escapeGlob(prefix)}${escapeGlob('{')}*${escapeGlob('}')}:stock`;
-}
-
-/** The skuId of a key built by `keys.stock(skuId)`, or null for any other key. */
-export function skuIdOfStockKey(prefix: string, key: string): string | null {
-  const head = `${prefix}{`;
-  const tail = '}:stock';
-  if (key.length < head.length + tail.length) return null;
-  return key.startsWith(head) && key.endsWith(tail) ? key.slice(head.length, key.length - tail.length) : null;
-}
+// Key patterns live with the key builders; re-exported for reconcile's callers.
+export { escapeGlob, skuIdOfStockKey, stockKeyPattern } from '../stock/stock.keys.js';
 
 /** The version a repair writes: above both stores', so neither a stale journal entry nor Redis' own wins. */
 export function repairedVersion(redis: SkuCounters | null, mariadb: SkuCounters): number {

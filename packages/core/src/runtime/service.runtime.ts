@@ -6,7 +6,7 @@ import { createKnex } from '../db/knex.factory.js';
 import { createMessageBus, type MessageBus } from '../kafka/kafka.adapter.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { createRedis } from '../redis/redis.factory.js';
-import { createStockRunner, type StockRunner } from '../stock/index.js';
+import { createStockRunner, type StockRunner, type StockRunnerOptions } from '../stock/index.js';
 
 /** The connected clients every app starts from. */
 export interface ServiceDeps {
@@ -19,17 +19,36 @@ export interface ServiceDeps {
 
 export type StopFn = () => Promise<void>;
 
+export interface ServiceOptions {
+  /** See RedisOptions.autoPipelining: the API turns it on, the worker and relay do not. */
+  redisAutoPipelining?: boolean;
+  /**
+   * False for a service that never talks to Kafka (the API: the relay publishes its events), so
+   * it starts, and serves, while the broker is down. Default true: the broker must answer at start.
+   */
+  usesKafka?: boolean;
+}
+
 /** Connects to Redis, MariaDB and Kafka, failing fast with a clear message if one is missing. */
-export async function createServiceDeps(name: string, config = loadConfig()): Promise<ServiceDeps> {
+export async function createServiceDeps(
+  name: string,
+  config = loadConfig(),
+  options: ServiceOptions = {},
+): Promise<ServiceDeps> {
   const logger = createLogger({ name, level: config.log.level, pretty: config.log.pretty });
-  const redis = createRedis({ url: config.redis.url, connectionName: `inventory-${name}` });
+  const redis = createRedis({
+    url: config.redis.url,
+    connectionName: `inventory-${name}`,
+    autoPipelining: options.redisAutoPipelining,
+  });
   const knex = createKnex(config.database);
   const bus = createMessageBus({
     brokers: config.kafka.brokers,
     clientId: `${config.kafka.clientId}-${name}`,
     logger,
   });
-  await Promise.all([redis.connect().then(() => redis.ping()), knex.raw('SELECT 1'), bus.ping()]);
+  const kafkaCheck = options.usesKafka === false ? undefined : bus.ping();
+  await Promise.all([redis.connect().then(() => redis.ping()), knex.raw('SELECT 1'), kafkaCheck]);
   return { config, logger, redis, knex, bus };
 }
 
@@ -41,8 +60,12 @@ export async function closeServiceDeps(deps: ServiceDeps): Promise<void> {
  * The shape of every app's main: build the deps, start, and on SIGTERM/SIGINT stop taking work,
  * let `stop` finish what is in flight, close the clients and exit 0.
  */
-export async function runService(name: string, start: (deps: ServiceDeps) => Promise<StopFn>): Promise<void> {
-  const deps = await createServiceDeps(name);
+export async function runService(
+  name: string,
+  start: (deps: ServiceDeps) => Promise<StopFn>,
+  options: ServiceOptions = {},
+): Promise<void> {
+  const deps = await createServiceDeps(name, loadConfig(), options);
   const stop = await start(deps);
   deps.logger.info(`${name} ready`);
   closeWithGrace({ delay: 20_000 }, async ({ signal, err }) => {
@@ -55,8 +78,13 @@ export async function runService(name: string, start: (deps: ServiceDeps) => Pro
 }
 
 /** The stock runner with the configured key prefix and TTLs: the same for the api, worker and relay. */
-export function createConfiguredStockRunner(redis: Redis, config: AppConfig): StockRunner {
+export function createConfiguredStockRunner(
+  redis: Redis,
+  config: AppConfig,
+  extra: Pick<StockRunnerOptions, 'onScripts'> = {},
+): StockRunner {
   return createStockRunner({
+    ...extra,
     redis,
     keyPrefix: config.stock.keyPrefix,
     reservationTtlSeconds: config.stock.reservationTtlSeconds,

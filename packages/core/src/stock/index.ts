@@ -17,6 +17,7 @@ export {
   StockCode,
   type StockCodeOutcome,
   type StockFailureReason,
+  stockOutcomeLabel,
   toStockOutcome,
 } from './stock.codes.js';
 export type { StockSettings } from './stock.commands.js';
@@ -36,6 +37,7 @@ export {
 } from './stock.journal.js';
 export { createStockKeys, type StockKeys } from './stock.keys.js';
 export { createStockRunner, type StockRunner, type StockRunnerOptions } from './stock.runner.js';
+export { type SkuPage, scanCursorPattern } from './stock.scan.js';
 export {
   loadStockScripts,
   luaDirectory,
@@ -44,5 +46,23 @@ export {
   type StockScript,
   type StockScriptReply,
 } from './stock.scripts.js';
+export {
+  commandLabel,
+  observeScriptsWith,
+  type ScriptHistogram,
+  type ScriptObserver,
+  type ScriptTiming,
+  STOCK_SCRIPT_SECONDS,
+} from './stock.timing.js';
 export type * from './stock.types.js';
-export { hasForbiddenText, STOCK_LIMITS } from './stock.validation.js';
+export {
+  type BulkItemsCheck,
+  type BulkScriptItem,
+  bulkItemErrors,
+  checkBulkItems,
+  deltaError,
+  hasForbiddenText,
+  intError,
+  STOCK_LIMITS,
+  skuIdError,
+} from './stock.validation.js';

@@ -12,6 +12,7 @@ import {
 } from './stock.commands.js';
 import { lookupFields, type OrderCall, runOrderCall, runPipelined, skuIdsOf } from './stock.execute.js';
 import type { StockKeys } from './stock.keys.js';
+import type { ScriptObserver } from './stock.timing.js';
 import type {
   AddOutcome,
   AdjustInput,
@@ -57,6 +58,8 @@ export interface BatchDeps {
   redis: Redis;
   keys: StockKeys;
   context: () => PlanContext;
+  /** Told the duration of every script round trip. */
+  observe?: ScriptObserver;
 }
 
 interface Job {
@@ -131,7 +134,7 @@ export function createStockBatch(deps: BatchDeps): InternalStockBatch {
         if (error || !reply) return job.reject(error ?? new Error('no reply'));
         if (reply[0] === StockCode.STALE_KEYS && job.call) {
           // The record changed between our read and the script (e.g. reserved meanwhile): redo it alone.
-          const retry = runOrderCall(deps.redis, deps.keys, deps.context, job.call);
+          const retry = runOrderCall(deps.redis, deps.keys, deps.context, job.call, deps.observe);
           retries.push(retry.then((v) => job.resolve(v as never), job.reject));
           return;
         }
@@ -141,6 +144,7 @@ export function createStockBatch(deps: BatchDeps): InternalStockBatch {
           job.reject(parseError);
         }
       },
+      deps.observe,
     );
     await Promise.all(retries);
   }

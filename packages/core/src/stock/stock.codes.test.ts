@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isJournaledCode, reservationFailedReason, StockCode, toStockOutcome } from './stock.codes.js';
+import {
+  isJournaledCode,
+  reservationFailedReason,
+  StockCode,
+  stockOutcomeLabel,
+  toStockOutcome,
+} from './stock.codes.js';
 
 describe('toStockOutcome', () => {
   it('when the code is OK, returns ok', () => {
@@ -54,5 +60,15 @@ describe('reservationFailedReason', () => {
     expect(reservationFailedReason(StockCode.SKU_NOT_FOUND)).toBe('SKU_NOT_FOUND');
     expect(reservationFailedReason(StockCode.INVALID_ORDER)).toBe('INVALID_ORDER');
     expect(() => reservationFailedReason(StockCode.OK)).toThrow(RangeError);
+  });
+});
+
+describe('stockOutcomeLabel', () => {
+  it('when an outcome is a replay, a success or a failure, labels it replay, ok or its reason', () => {
+    expect(stockOutcomeLabel({ ok: false, replayed: true, reason: 'INSUFFICIENT_STOCK' })).toBe('replay');
+    expect(stockOutcomeLabel({ ok: true, replayed: false })).toBe('ok');
+    expect(stockOutcomeLabel({ ok: false, replayed: false, reason: 'INSUFFICIENT_STOCK' })).toBe(
+      'INSUFFICIENT_STOCK',
+    );
   });
 });

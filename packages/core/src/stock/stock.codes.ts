@@ -51,6 +51,15 @@ export function toStockOutcome(code: number): StockCodeOutcome {
 }
 
 /**
+ * The `outcome` label of the `inventory_stock_outcomes_total` metric: `ok`, `replay`, or the
+ * failure reason. One function, so the API and the worker count the same way.
+ */
+export function stockOutcomeLabel(outcome: { ok: boolean; replayed: boolean; reason?: string }): string {
+  if (outcome.replayed) return 'replay';
+  return outcome.ok ? 'ok' : (outcome.reason ?? 'unknown');
+}
+
+/**
  * Whether a first (non-replayed) outcome appended a journal entry: everything does except
  * `init` EXISTS, and `expire` answers other than OK (the sweeper's no-ops are not outcomes of an
  * inbound event).

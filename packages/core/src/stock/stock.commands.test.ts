@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { type PlanContext, planAdmin, planInit, planOrder, planReserve } from './stock.commands.js';
+import {
+  interpret,
+  type PlanContext,
+  planAdmin,
+  planBulk,
+  planInit,
+  planOrder,
+  planReserve,
+} from './stock.commands.js';
 import { callArgs } from './stock.execute.js';
 import { createStockKeys } from './stock.keys.js';
 
@@ -107,6 +115,61 @@ describe('planAdmin', () => {
     expect(planInit(context, { ...who, skuId: 'A', initialQuantity: 1e12 + 1 })).toMatchObject({
       reason: 'INVALID_QUANTITY',
     });
+  });
+});
+
+describe('planBulk', () => {
+  const items = [
+    { skuId: 'A', total: 5 },
+    { skuId: 'B', delta: -2 },
+  ];
+
+  it('passes the idempotency key, the journal, then one SKU key per item, with numkeys first', () => {
+    const plan = planBulk(context, { ...who, items, idempotencyKey: 'k', reason: 'count' });
+    if ('errors' in plan) throw new Error('rejected');
+    expect(plan.keys).toEqual(['inv:idem:k', 'inv:journal', 'inv:{A}:stock', 'inv:{B}:stock']);
+    expect(plan.args.slice(6, 9)).toEqual(['count', 'k', plan.digest]);
+    expect(plan.args.slice(9)).toEqual(['A', 't', 5, 'B', 'd', -2]);
+    expect(callArgs(plan)[0]).toBe(4);
+  });
+
+  it('gives the same items the same digest and other items another', () => {
+    const digest = (list: typeof items) => {
+      const plan = planBulk(context, { ...who, items: list });
+      return 'errors' in plan ? null : plan.digest;
+    };
+    expect(digest(items)).toBe(digest([...items]));
+    expect(digest(items)).not.toBe(
+      digest([
+        { skuId: 'A', total: 5 },
+        { skuId: 'B', delta: -3 },
+      ]),
+    );
+    expect(digest(items)).not.toBe(
+      digest([
+        { skuId: 'A', delta: 5 },
+        { skuId: 'B', delta: -2 },
+      ]),
+    );
+  });
+
+  it('when a replayed entry was stored for other items, interprets it as IDEMPOTENCY_KEY_REUSED', () => {
+    const plan = planBulk(context, { ...who, items });
+    if ('errors' in plan) throw new Error('rejected');
+    const stored = { v: 1, action: 'bulk', code: 1, at: 1, eventId: 'e', causationId: 'c' };
+    const entry = (digest: string) => JSON.stringify({ ...stored, correlationId: 'c', actor: 'a', digest });
+    expect(interpret(plan, [0, entry('other')])).toMatchObject({
+      ok: false,
+      reason: 'IDEMPOTENCY_KEY_REUSED',
+    });
+    expect(interpret(plan, [0, entry(plan.digest as string)])).toMatchObject({ ok: true, replayed: true });
+  });
+
+  it('when items are missing, too many or repeat a SKU, rejects with INVALID_BULK', () => {
+    const many = Array.from({ length: 1001 }, (_, i) => ({ skuId: `S${i}`, total: 1 }));
+    for (const list of [[], many, [...items, { skuId: 'A', delta: 1 }]]) {
+      expect(planBulk(context, { ...who, items: list })).toMatchObject({ ok: false, reason: 'INVALID_BULK' });
+    }
   });
 });
 

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { isJournaledCode, StockCode, type StockFailureReason, toStockOutcome } from './stock.codes.js';
 import { parseJournalEntry } from './stock.journal.js';
 import type { StockKeys } from './stock.keys.js';
 import type { StockCommandName, StockScriptReply } from './stock.scripts.js';
 import type {
   AdjustInput,
+  BulkAdjustInput,
   CommandContext,
   FieldError,
   IdempotencyReuse,
@@ -18,6 +20,7 @@ import type {
 } from './stock.types.js';
 import {
   assertContext,
+  checkBulkItems,
   intError,
   normalizeItems,
   orderIdErrors,
@@ -48,6 +51,8 @@ export interface ScriptPlan {
   args: (string | number)[];
   /** Admin writes: the SKU the idempotency key must have been used for. */
   skuId?: string;
+  /** Bulk: digest of the items the idempotency key must have been used for. */
+  digest?: string;
 }
 
 export function rejected(reason: InputRejected['reason'], errors: FieldError[]): InputRejected {
@@ -113,6 +118,25 @@ export function planAdmin(
     args,
     skuId: input.skuId,
   };
+}
+
+/**
+ * Bulk adjustment: every item in one script call (all or none). Without a caller key the call is
+ * idempotent by its eventId, as the single admin writes are.
+ */
+export function planBulk(pc: PlanContext, input: BulkAdjustInput): ScriptPlan | InputRejected {
+  assertContext(input);
+  const checked = checkBulkItems(input.items);
+  if (!checked.ok) return rejected('INVALID_BULK', checked.errors);
+  const eventId = input.eventId ?? pc.newId();
+  const key = input.idempotencyKey;
+  const triples = checked.items.flatMap((i) => [i.skuId, i.mode, i.amount]);
+  const digest = createHash('sha256').update(JSON.stringify(triples)).digest('base64url');
+  const keys = [pc.keys.idempotency(key ?? `event:${eventId}`), pc.keys.journal];
+  const args = [pc.now, pc.settings.idempotencyTtlSeconds, ...contextArgs(input, eventId)];
+  args.push(input.reason ?? '', key ?? '', digest, ...triples);
+  for (const item of checked.items) keys.push(pc.keys.stock(item.skuId));
+  return { action: 'bulk', command: 'stockBulk', keys, args, digest };
 }
 
 export function planReserve(pc: PlanContext, input: ReserveInput): ScriptPlan | InputRejected {
@@ -183,7 +207,10 @@ export function interpret<R extends StockFailureReason | IdempotencyReuse>(
   const parsed = replayed ? parseJournalEntry(json) : undefined;
   const first = parsed ? parsed.code : code;
   const journaled = !replayed && isJournaledCode(plan.action, first);
-  if (parsed && plan.skuId !== undefined && (parsed.action !== plan.action || parsed.skuId !== plan.skuId)) {
+  const keyed = plan.skuId !== undefined || plan.digest !== undefined;
+  const sameRequest =
+    parsed?.action === plan.action && parsed.skuId === plan.skuId && parsed.digest === plan.digest;
+  if (parsed && keyed && !sameRequest) {
     return {
       ok: false,
       reason: 'IDEMPOTENCY_KEY_REUSED' as R,

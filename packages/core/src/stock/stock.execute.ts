@@ -10,6 +10,7 @@ import {
 import { StockStaleKeysError } from './stock.errors.js';
 import type { StockKeys } from './stock.keys.js';
 import { loadStockScripts, type StockCommandName, type StockScriptReply } from './stock.scripts.js';
+import { type ScriptObserver, timeScripts } from './stock.timing.js';
 import type { CommandContext, IdempotencyReuse } from './stock.types.js';
 
 /** Sending script plans to Redis, one at a time or in one pipeline, with the STALE_KEYS retry. */
@@ -39,6 +40,15 @@ export function send(target: Redis | ChainableCommander, plan: ScriptPlan) {
   return target[plan.command](...callArgs(plan));
 }
 
+/** One script call on its own round trip, timed for the observer. */
+export function sendTimed(
+  redis: Redis,
+  plan: ScriptPlan,
+  observe?: ScriptObserver,
+): Promise<StockScriptReply> {
+  return timeScripts(observe, [plan.command], 'single', () => send(redis, plan) as Promise<StockScriptReply>);
+}
+
 /** Reads which SKUs a reservation holds (only a RESERVED record needs its SKU keys passed). */
 export function lookupFields(): [string, string] {
   return ['status', 'items'];
@@ -56,11 +66,12 @@ export async function runOrderCall<R extends StockFailureReason | IdempotencyReu
   keys: StockKeys,
   context: () => PlanContext,
   call: OrderCall,
+  observe?: ScriptObserver,
 ): Promise<Interpreted<R>> {
   for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
     const fields = await redis.hmget(keys.reservation(call.orderId), ...lookupFields());
     const plan = planOrder(context(), call.action, call, skuIdsOf(fields));
-    const reply = (await send(redis, plan)) as StockScriptReply;
+    const reply = await sendTimed(redis, plan, observe);
     if (reply[0] !== StockCode.STALE_KEYS) return interpret<R>(plan, reply);
   }
   throw new StockStaleKeysError(call.orderId, maxAttempts);
@@ -71,11 +82,13 @@ export async function runPipelined(
   redis: Redis,
   plans: ScriptPlan[],
   settle: (index: number, error: Error | null, reply: StockScriptReply | undefined) => void,
+  observe?: ScriptObserver,
 ): Promise<void> {
   if (plans.length === 0) return;
   const pipeline = redis.pipeline();
   for (const plan of plans) send(pipeline, plan);
-  const results = (await pipeline.exec()) ?? [];
+  const commands = plans.map((plan) => plan.command);
+  const results = (await timeScripts(observe, commands, 'pipeline', () => pipeline.exec())) ?? [];
   plans.forEach((_, i) => {
     const [error, reply] = results[i] ?? [new Error('pipeline returned no result'), undefined];
     settle(i, error, reply as StockScriptReply | undefined);

@@ -8,6 +8,7 @@ const actions = new Set<string>([
   'set',
   'add',
   'decrease',
+  'bulk',
   'reserve',
   'confirm',
   'release',
@@ -46,10 +47,26 @@ function toItems(raw: unknown[]): OrderItem[] {
   });
 }
 
+type Counter = number | null | undefined;
+
+/** Reserve writes [skuId, requested, available]; bulk adds [code, total, reserved]. */
 function toFailed(raw: unknown[]): FailedItem[] {
-  return raw.map((triple) => {
-    const [skuId, requested, available] = triple as [string, number, number | null | undefined];
-    return { skuId: String(skuId), requested: Number(requested), available: available ?? null };
+  return raw.map((row) => {
+    const [skuId, requested, available, code, total, reserved] = row as [
+      string,
+      number,
+      Counter,
+      number | undefined,
+      Counter,
+      Counter,
+    ];
+    const item: FailedItem = {
+      skuId: String(skuId),
+      requested: Number(requested),
+      available: available ?? null,
+    };
+    if (code === undefined) return item;
+    return { ...item, code: code as StockCode, total: total ?? null, reserved: reserved ?? null };
   });
 }
 
@@ -82,6 +99,7 @@ export function parseJournalEntry(raw: string): JournalEntry {
     skuId: optStr(o, 'skuId'),
     reason: optStr(o, 'reason'),
     idempotencyKey: optStr(o, 'idempotencyKey'),
+    digest: optStr(o, 'digest'),
     expiresAt: typeof expiresAt === 'number' ? expiresAt : undefined,
     skus: list(o, 'skus') as JournalSku[],
     items: toItems(list(o, 'items')),

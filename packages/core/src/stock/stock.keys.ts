@@ -34,3 +34,25 @@ export function createStockKeys(prefix: string): StockKeys {
     restored: `${prefix}restored`,
   };
 }
+
+/** Glob metacharacters of Redis' MATCH, escaped so the text matches literally. */
+export function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\{}]/g, '\\$&');
+}
+
+/**
+ * MATCH pattern of every SKU hash under a prefix: `P{*}:stock`. The prefix and the hash-tag braces
+ * are escaped so they only ever match themselves; the braces must never be read as a hash tag
+ * (which would pin a cluster-aware SCAN to one slot), and `*` is the only wildcard left.
+ */
+export function stockKeyPattern(prefix: string): string {
+  return `${escapeGlob(prefix)}${escapeGlob('{')}*${escapeGlob('}')}:stock`;
+}
+
+/** The skuId of a key built by `keys.stock(skuId)`, or null for any other key. */
+export function skuIdOfStockKey(prefix: string, key: string): string | null {
+  const head = `${prefix}{`;
+  const tail = '}:stock';
+  if (key.length < head.length + tail.length) return null;
+  return key.startsWith(head) && key.endsWith(tail) ? key.slice(head.length, key.length - tail.length) : null;
+}

@@ -6,17 +6,22 @@ import {
   interpret,
   type PlanContext,
   planAdmin,
+  planBulk,
   planInit,
   planReserve,
   type ScriptPlan,
   type StockSettings,
 } from './stock.commands.js';
-import { runOrderCall, runPipelined, send } from './stock.execute.js';
+import { runOrderCall, runPipelined, sendTimed } from './stock.execute.js';
 import { createStockKeys, type StockKeys } from './stock.keys.js';
-import { registerStockScripts, type StockScriptReply } from './stock.scripts.js';
+import { type SkuPage, scanSkus } from './stock.scan.js';
+import { registerStockScripts } from './stock.scripts.js';
+import type { ScriptObserver } from './stock.timing.js';
 import type {
   AddOutcome,
   AdjustInput,
+  BulkAdjustInput,
+  BulkAdjustOutcome,
   ConfirmInput,
   ConfirmOutcome,
   DecreaseOutcome,
@@ -44,6 +49,8 @@ export interface StockRunnerOptions extends StockSettings {
   /** Epoch ms; passed to every script (scripts never read the server clock). */
   clock?: () => number;
   newId?: () => string;
+  /** Told the duration of every script round trip (the apps record it as a histogram). */
+  onScripts?: ScriptObserver;
 }
 
 /** Runs the stock Lua commands (lua/) and reads stock state; no HTTP or Kafka knowledge. */
@@ -53,6 +60,8 @@ export interface StockRunner {
   set(input: SetInput): Promise<SetOutcome>;
   add(input: AdjustInput): Promise<AddOutcome>;
   decrease(input: AdjustInput): Promise<DecreaseOutcome>;
+  /** Many totals and deltas in one script: all applied, or none (failedItems lists every failure). */
+  bulkAdjust(input: BulkAdjustInput): Promise<BulkAdjustOutcome>;
   reserve(input: ReserveInput): Promise<ReserveOutcome>;
   confirm(input: ConfirmInput): Promise<ConfirmOutcome>;
   release(input: ReleaseInput): Promise<ReleaseOutcome>;
@@ -65,6 +74,8 @@ export interface StockRunner {
   get(skuId: string): Promise<SkuState | null>;
   getMany(skuIds: string[]): Promise<(SkuState | null)[]>;
   getReservation(orderId: string): Promise<Reservation | null>;
+  /** One page of every SKU (SCAN; see scanSkus for its guarantees). Start with cursor '0'. */
+  listSkus(cursor: string, limit: number): Promise<SkuPage>;
 }
 
 const skuFields = ['total', 'reserved', 'version', 'updatedAt'] as const;
@@ -119,13 +130,25 @@ export function createStockRunner(options: StockRunnerOptions): StockRunner {
     finishedTtlSeconds: options.finishedTtlSeconds,
     idempotencyTtlSeconds: options.idempotencyTtlSeconds,
   };
+  const observe = options.onScripts;
   const context = (): PlanContext => ({ keys, settings, now: clock(), newId });
-  const batch = () => createStockBatch({ redis, keys, context });
+  const batch = () => createStockBatch({ redis, keys, context, observe });
 
   async function run<T>(built: ScriptPlan | InputRejected): Promise<T> {
     if ('errors' in built) return built as T;
-    const reply = (await send(redis, built)) as StockScriptReply;
-    return interpret(built, reply) as T;
+    return interpret(built, await sendTimed(redis, built, observe)) as T;
+  }
+
+  async function getMany(skuIds: string[]): Promise<(SkuState | null)[]> {
+    if (skuIds.length === 0) return [];
+    const pipeline = redis.pipeline();
+    for (const skuId of skuIds) pipeline.hmget(keys.stock(skuId), ...skuFields);
+    const results = (await pipeline.exec()) ?? [];
+    return skuIds.map((skuId, i) => {
+      const [error, values] = results[i] ?? [new Error('no reply'), null];
+      if (error) throw error;
+      return toSkuState(skuId, values as (string | null)[]);
+    });
   }
 
   async function expireDue(batchSize: number, expireOptions: ExpireOptions = {}): Promise<ExpireSweep> {
@@ -133,7 +156,7 @@ export function createStockRunner(options: StockRunnerOptions): StockRunner {
     if (sizeError) throw new Error(`expireDue: batchSize ${sizeError.reason}`);
     const now = clock();
     const due = await redis.zrangebyscore(keys.deadlines, '-inf', now, 'LIMIT', 0, batchSize);
-    const sweep = createStockBatch({ redis, keys, context });
+    const sweep = createStockBatch({ redis, keys, context, observe });
     const causationId = expireOptions.causationId ?? newId();
     const actor = expireOptions.actor ?? 'system:expire';
     const pending = due.map((orderId) =>
@@ -160,10 +183,15 @@ export function createStockRunner(options: StockRunnerOptions): StockRunner {
       }
     });
     let firstError: Error | null = null;
-    await runPipelined(redis, plans, (j, error, reply) => {
-      if (error || !reply) firstError ??= error ?? new Error('no reply');
-      else outcomes[positions[j] as number] = interpret(plans[j] as ScriptPlan, reply);
-    });
+    await runPipelined(
+      redis,
+      plans,
+      (j, error, reply) => {
+        if (error || !reply) firstError ??= error ?? new Error('no reply');
+        else outcomes[positions[j] as number] = interpret(plans[j] as ScriptPlan, reply);
+      },
+      observe,
+    );
     if (firstError) throw firstError; // connection or script error: replays make a retry safe
     return outcomes;
   }
@@ -174,30 +202,26 @@ export function createStockRunner(options: StockRunnerOptions): StockRunner {
     set: (input) => run(planAdmin(context(), 'set', { ...input, amount: input.total })),
     add: (input) => run(planAdmin(context(), 'add', { ...input, amount: input.quantity })),
     decrease: (input) => run(planAdmin(context(), 'decrease', { ...input, amount: input.quantity })),
+    bulkAdjust: (input) => run(planBulk(context(), input)),
     reserve: (input) => run(planReserve(context(), input)),
     confirm: async (input) =>
-      checkOrder(input) ?? runOrderCall(redis, keys, context, { ...input, action: 'confirm' }),
+      checkOrder(input) ?? runOrderCall(redis, keys, context, { ...input, action: 'confirm' }, observe),
     release: async (input) =>
-      checkOrder(input) ?? runOrderCall(redis, keys, context, { ...input, action: 'release' }),
+      checkOrder(input) ?? runOrderCall(redis, keys, context, { ...input, action: 'release' }, observe),
     expireDue,
     batch,
     reserveMany,
     async get(skuId) {
       return toSkuState(skuId, await redis.hmget(keys.stock(skuId), ...skuFields));
     },
-    async getMany(skuIds) {
-      if (skuIds.length === 0) return [];
-      const pipeline = redis.pipeline();
-      for (const skuId of skuIds) pipeline.hmget(keys.stock(skuId), ...skuFields);
-      const results = (await pipeline.exec()) ?? [];
-      return skuIds.map((skuId, i) => {
-        const [error, values] = results[i] ?? [new Error('no reply'), null];
-        if (error) throw error;
-        return toSkuState(skuId, values as (string | null)[]);
-      });
-    },
+    getMany,
     async getReservation(orderId) {
       return toReservation(orderId, await redis.hgetall(keys.reservation(orderId)));
+    },
+    async listSkus(cursor, limit) {
+      const limitError = intError(limit, 'limit', 1, 10_000);
+      if (limitError) throw new RangeError(`listSkus: limit ${limitError.reason}`);
+      return scanSkus(redis, keys, getMany, cursor, limit);
     },
   };
 }

@@ -8,6 +8,7 @@ describe('loadStockScripts', () => {
     const byCommand = Object.fromEntries(scripts.map((s) => [s.command, s.numberOfKeys]));
     expect(byCommand).toEqual({
       stockAdd: 3,
+      stockBulk: undefined,
       stockConfirm: undefined,
       stockDecrease: 3,
       stockExpire: undefined,

@@ -14,7 +14,8 @@ export type StockCommandName =
   | 'stockReserve'
   | 'stockConfirm'
   | 'stockRelease'
-  | 'stockExpire';
+  | 'stockExpire'
+  | 'stockBulk';
 
 /** Scripts named `<command>-<n>.lua` take keys then args; the others take numkeys first. */
 type StockScriptMethod<Context extends { type: 'default' | 'pipeline' }> = (
@@ -31,6 +32,7 @@ declare module 'ioredis' {
     stockConfirm: StockScriptMethod<Context>;
     stockRelease: StockScriptMethod<Context>;
     stockExpire: StockScriptMethod<Context>;
+    stockBulk: StockScriptMethod<Context>;
   }
 }
 

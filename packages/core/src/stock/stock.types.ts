@@ -2,7 +2,16 @@ import type { StockCode, StockFailureReason } from './stock.codes.js';
 
 /** The JSON type an orderId arrived in; it is echoed back in the same type. */
 export type OrderIdType = 'number' | 'string';
-export type StockAction = 'init' | 'set' | 'add' | 'decrease' | 'reserve' | 'confirm' | 'release' | 'expire';
+export type StockAction =
+  | 'init'
+  | 'set'
+  | 'add'
+  | 'decrease'
+  | 'bulk'
+  | 'reserve'
+  | 'confirm'
+  | 'release'
+  | 'expire';
 export type ReservationStatus = 'RESERVED' | 'CONFIRMED' | 'RELEASED' | 'EXPIRED' | 'FAILED' | 'NONE';
 export type ReleaseReason = 'CANCELLED' | 'MANUAL';
 
@@ -58,6 +67,17 @@ export interface AdjustInput extends AdminInput {
   quantity: number;
 }
 
+/** One line of a bulk adjustment: an absolute total (0…10^12) or a non-zero delta (|delta| ≤ 10^9). */
+export type BulkItem = { skuId: string; total: number } | { skuId: string; delta: number };
+
+export interface BulkAdjustInput extends CommandContext {
+  /** 1…1000 items, each SKU once; applied all together or not at all. */
+  items: BulkItem[];
+  /** A retry with the same key (and the same items) returns the first outcome. */
+  idempotencyKey?: string;
+  reason?: string;
+}
+
 export interface OrderInput extends CommandContext {
   /** Decimal (or free-text) id as a string: never a JS number, so ids above 2^53 stay exact. */
   orderId: string;
@@ -95,9 +115,14 @@ export interface JournalSku {
 
 export interface FailedItem {
   skuId: string;
+  /** The quantity (reserve), or the bulk item's total or signed delta. */
   requested: number;
   /** `null` for an unknown SKU. */
   available: number | null;
+  /** Bulk only: why this item failed, and the SKU's unchanged counters (`null` when unknown). */
+  code?: StockCode;
+  total?: number | null;
+  reserved?: number | null;
 }
 
 /** A parsed journal entry (field `e` of the journal stream); absent arrays are empty. */
@@ -115,6 +140,8 @@ export interface JournalEntry {
   skuId?: string;
   reason?: string;
   idempotencyKey?: string;
+  /** Bulk only: digest of the items, so a reused idempotency key with other items is told apart. */
+  digest?: string;
   expiresAt?: number;
   skus: JournalSku[];
   items: OrderItem[];
@@ -130,14 +157,17 @@ export interface FieldError {
 /** Rejected by the runner before Redis: nothing was written or journaled. */
 export interface InputRejected {
   ok: false;
-  reason: 'INVALID_ORDER' | 'INVALID_QUANTITY' | 'INVALID_SKU_ID';
+  reason: 'INVALID_ORDER' | 'INVALID_QUANTITY' | 'INVALID_SKU_ID' | 'INVALID_BULK';
   replayed: false;
   journaled: false;
   entry: null;
   errors: FieldError[];
 }
 
-/** An admin write replayed under an idempotency key that was first used for another action or SKU. */
+/**
+ * An admin write replayed under an idempotency key that was first used for another action or SKU
+ * (or, for bulk, other items).
+ */
 export type IdempotencyReuse = 'IDEMPOTENCY_KEY_REUSED';
 
 /**
@@ -155,6 +185,9 @@ export type SetOutcome = StockResult<
 >;
 export type AddOutcome = StockResult<'TOTAL_LIMIT' | IdempotencyReuse>;
 export type DecreaseOutcome = StockResult<'INSUFFICIENT_STOCK' | 'SKU_NOT_FOUND' | IdempotencyReuse>;
+export type BulkAdjustOutcome = StockResult<
+  'INSUFFICIENT_STOCK' | 'SKU_NOT_FOUND' | 'BELOW_RESERVED' | 'TOTAL_LIMIT' | IdempotencyReuse
+>;
 export type ReserveOutcome = StockResult<'INSUFFICIENT_STOCK' | 'SKU_NOT_FOUND' | 'INVALID_ORDER'>;
 export type ConfirmOutcome = StockResult<
   'RESERVATION_NOT_FOUND' | 'RESERVATION_EXPIRED' | 'RESERVATION_RELEASED'

@@ -11,6 +11,8 @@ export const STOCK_LIMITS = {
   maxOrderIdLength: 128,
   maxTtlSeconds: 30 * 24 * 3600,
   maxContextLength: 512,
+  /** Items of one bulk adjustment (one script call, one journal entry). */
+  maxBulkItems: 1000,
 } as const;
 
 // C0, DEL and C1 control characters, and lone UTF-16 surrogates (not encodable as UTF-8).
@@ -102,6 +104,65 @@ export function normalizeItems(items: unknown): ItemsCheck {
   }
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, items: [...merged].map(([skuId, quantity]) => ({ skuId, quantity })) };
+}
+
+/** A bulk delta: a non-zero integer of at most a quantity's size either way. */
+export function deltaError(value: unknown, field: string): FieldError | null {
+  const max = STOCK_LIMITS.maxQuantity;
+  if (isInt(value, -max, max) && value !== 0) return null;
+  return { field, value, reason: `must be a non-zero integer -${max}..${max}` };
+}
+
+/** A bulk item as the script takes it: `t` sets the total, `d` adds a signed delta. */
+export interface BulkScriptItem {
+  skuId: string;
+  mode: 't' | 'd';
+  amount: number;
+}
+
+/**
+ * One bulk item: a skuId and exactly one of `total` (0…10^12) or `delta`. The runner and the CSV
+ * tool share this rule, so a file the tool accepts is one the API accepts.
+ */
+export function bulkItemErrors(item: unknown, field: string): FieldError[] {
+  if (item === null || typeof item !== 'object') return [{ field, value: item, reason: 'must be an object' }];
+  const { skuId, total, delta } = item as Record<string, unknown>;
+  const errors = [skuIdError(skuId, `${field}.skuId`)];
+  if ((total === undefined) === (delta === undefined)) {
+    errors.push({ field, value: null, reason: 'must have exactly one of total or delta' });
+  } else if (total !== undefined) errors.push(intError(total, `${field}.total`, 0, STOCK_LIMITS.maxTotal));
+  else errors.push(deltaError(delta, `${field}.delta`));
+  return errors.filter((e): e is FieldError => e !== null);
+}
+
+export type BulkItemsCheck = { ok: true; items: BulkScriptItem[] } | { ok: false; errors: FieldError[] };
+
+/** Validates 1…1000 bulk items, each SKU at most once (a repeat is an error, never merged). */
+export function checkBulkItems(items: unknown): BulkItemsCheck {
+  const max = STOCK_LIMITS.maxBulkItems;
+  if (!Array.isArray(items) || items.length < 1 || items.length > max) {
+    const value = Array.isArray(items) ? items.length : null;
+    return { ok: false, errors: [{ field: 'items', value, reason: `must be an array of 1..${max} items` }] };
+  }
+  const errors: FieldError[] = [];
+  const firstAt = new Map<string, number>();
+  const checked: BulkScriptItem[] = [];
+  items.forEach((item: Record<string, unknown> | null, i) => {
+    const itemErrors = bulkItemErrors(item, `items[${i}]`);
+    errors.push(...itemErrors);
+    const skuId = item?.skuId;
+    if (typeof skuId !== 'string') return;
+    const first = firstAt.get(skuId);
+    if (first !== undefined) {
+      errors.push({ field: `items[${i}].skuId`, value: skuId, reason: `duplicate of items[${first}]` });
+      return;
+    }
+    firstAt.set(skuId, i);
+    if (itemErrors.length > 0 || !item) return;
+    const isTotal = item.total !== undefined;
+    checked.push({ skuId, mode: isTotal ? 't' : 'd', amount: (isTotal ? item.total : item.delta) as number });
+  });
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, items: checked };
 }
 
 function checkText(value: unknown, field: string, allowEmpty: boolean): void {

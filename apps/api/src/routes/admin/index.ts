@@ -11,6 +11,7 @@ import {
 } from '../../schemas/admin.schema.js';
 import { errorResponses, idempotencyHeadersSchema } from '../../schemas/common.schema.js';
 import { skuParamsSchema } from '../../schemas/inventory.schema.js';
+import { adminBulkRoutes } from './bulk.js';
 
 export interface AdminRoutesOptions {
   runner: StockRunner;
@@ -86,4 +87,6 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app
       },
     );
   }
+
+  await app.register(adminBulkRoutes, { runner });
 };

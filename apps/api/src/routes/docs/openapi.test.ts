@@ -4,7 +4,7 @@ import type { OpenAPIV3 } from 'openapi-types';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildStubApp } from '../../testing/stub.testing.js';
 
-/** Every route of contract §4, as OpenAPI paths. */
+/** Every route of contract §4 (plus the low-stock threshold routes), as OpenAPI paths. */
 const contractRoutes: [method: string, path: string, body: boolean][] = [
   ['get', '/api/v1/inventory/{skuId}', false],
   ['post', '/api/v1/inventory/bulk', true],
@@ -12,6 +12,11 @@ const contractRoutes: [method: string, path: string, body: boolean][] = [
   ['put', '/api/v1/admin/inventory/{skuId}', true],
   ['post', '/api/v1/admin/inventory/{skuId}/add', true],
   ['post', '/api/v1/admin/inventory/{skuId}/decrease', true],
+  ['post', '/api/v1/admin/inventory/bulk-adjust', true],
+  ['get', '/api/v1/admin/inventory', false],
+  ['get', '/api/v1/admin/inventory/{skuId}/low-stock-threshold', false],
+  ['put', '/api/v1/admin/inventory/{skuId}/low-stock-threshold', true],
+  ['delete', '/api/v1/admin/inventory/{skuId}/low-stock-threshold', false],
   ['post', '/api/v1/reservations', true],
   ['get', '/api/v1/reservations/{orderId}', false],
   ['post', '/api/v1/reservations/{orderId}/confirm', false],
@@ -67,7 +72,13 @@ describe('GET /openapi.json', () => {
 
   it('documents the envelopes and the bearer scheme as components', () => {
     expect(Object.keys(document.components?.schemas ?? {})).toEqual(
-      expect.arrayContaining(['ErrorEnvelope', 'StockLevel', 'Reservation', 'LedgerRow']),
+      expect.arrayContaining([
+        'ErrorEnvelope',
+        'StockLevel',
+        'Reservation',
+        'LedgerRow',
+        'LowStockThreshold',
+      ]),
     );
     expect(document.components?.securitySchemes?.bearerAuth).toMatchObject({
       type: 'http',

@@ -1,0 +1,91 @@
+import { STOCK_LIMITS, scanCursorPattern } from '@inventory/core';
+import { z } from 'zod';
+import { integer, reasonSchema, skuIdInputSchema, successSchema } from './common.schema.js';
+import { stockLevelSchema } from './inventory.schema.js';
+
+/** Bulk adjustment (many SKUs, all or nothing) and the admin SKU listing used by the CSV export. */
+
+const maxDelta = STOCK_LIMITS.maxQuantity;
+const deltaReason = `must be a non-zero integer -${maxDelta}..${maxDelta}`;
+
+const deltaSchema = integer(-maxDelta, maxDelta)
+  .refine((v) => v !== 0, deltaReason)
+  .meta({ description: `Signed change of the total: > 0 stock in (creates an absent SKU), < 0 stock out` });
+
+export const bulkAdjustItemSchema = z
+  .object({
+    skuId: skuIdInputSchema,
+    total: integer(0, STOCK_LIMITS.maxTotal)
+      .optional()
+      .meta({ description: 'Absolute total, 0..10^12 (creates an absent SKU, like PUT)' }),
+    delta: deltaSchema.optional(),
+  })
+  .refine((item) => (item.total === undefined) !== (item.delta === undefined), {
+    message: 'must have exactly one of total or delta',
+  })
+  .meta({ id: 'BulkAdjustItem', description: 'One SKU: exactly one of `total` or `delta`' });
+
+export const bulkAdjustBodySchema = z.object({
+  items: z
+    .array(bulkAdjustItemSchema, { error: 'must be an array of items' })
+    .min(1, 'must hold at least 1 item')
+    .max(STOCK_LIMITS.maxBulkItems, `must hold at most ${STOCK_LIMITS.maxBulkItems} items`)
+    .superRefine(
+      (items, ctx) => {
+        // A SKU twice would make "the state after" ambiguous: refused, never merged.
+        const firstAt = new Map<string, number>();
+        items.forEach((item: { skuId?: unknown } | null, i) => {
+          const skuId = item?.skuId;
+          if (typeof skuId !== 'string') return;
+          const first = firstAt.get(skuId);
+          if (first === undefined) firstAt.set(skuId, i);
+          else
+            ctx.addIssue({
+              code: 'custom',
+              path: [i, 'skuId'],
+              input: skuId,
+              message: `duplicate of items[${first}]`,
+            });
+        });
+      },
+      // Also when other items failed, so one answer names every problem.
+      { when: (payload) => Array.isArray(payload.value) },
+    ),
+  reason: reasonSchema.optional(),
+});
+
+export type BulkAdjustBody = z.output<typeof bulkAdjustBodySchema>;
+
+export const bulkAdjustResponseSchema = successSchema(
+  z.object({ items: z.array(stockLevelSchema).meta({ description: 'The state after, in request order' }) }),
+);
+
+/**
+ * The worst-case JSON of 1000 items: 128 astral characters per skuId written as `\uXXXX\uXXXX`
+ * (12 bytes each), the longest total, and a 64-character escaped reason, with room to spare. The
+ * route accepts at least this much whatever HTTP_BODY_LIMIT_BYTES says.
+ */
+export const BULK_BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+
+export const skuListQuerySchema = z.object({
+  cursor: z
+    .string()
+    .regex(scanCursorPattern, 'is not a cursor returned by this API')
+    .default('0')
+    .meta({ description: 'The nextCursor of the previous page; absent to start' }),
+  limit: z.coerce
+    .number({ error: 'must be an integer 1..5000' })
+    .pipe(integer(1, 5000))
+    .default(1000)
+    .meta({ description: 'About how many SKUs per page (default 1000, at most 5000)' }),
+});
+
+export const skuListResponseSchema = successSchema(
+  z.object({
+    items: z.array(stockLevelSchema),
+    nextCursor: z
+      .string()
+      .nullable()
+      .meta({ description: 'Pass as `cursor` for the next page; null once every SKU was listed' }),
+  }),
+);
