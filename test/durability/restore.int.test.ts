@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { isRestored } from '../../packages/core/src/index.js';
+import { isRestored, purgeHttpIdempotency } from '../../packages/core/src/index.js';
 import { deleteByPrefix } from '../../packages/core/src/stock/stock.testing.js';
 import {
   ofType,
@@ -73,5 +73,41 @@ describe('restore from MariaDB', () => {
     expect(await stack.runner.get('R1')).toMatchObject({ total: 5, reserved: 0 });
     expect(await stack.runner.get('R2')).toMatchObject({ total: 0, reserved: 0 });
     await waitForDurableEqualsLive(stack, ['R1', 'R2']);
+  });
+
+  it('brings back HTTP Idempotency-Keys: a retry of an acknowledged write after a FLUSHALL changes nothing', async () => {
+    // Arrange: an admin add made with an Idempotency-Key, drained to MariaDB
+    running = await startPipeline();
+    const { stack } = running;
+    const key = `api:caller:${Date.now()}`;
+    const first = await stack.runner.add({ ...ctx, skuId: 'K1', quantity: 7, idempotencyKey: key });
+    expect(first).toMatchObject({ ok: true, replayed: false });
+    await waitForDurableEqualsLive(stack, ['K1']);
+
+    // Act: every key disappears; the relay restores; the client retries with the same key
+    await deleteByPrefix(stack.redis, stack.config.stock.keyPrefix);
+    const lostAt = Date.now();
+    while (!(await isRestored(stack.redis, stack.runner.keys))) {
+      if (Date.now() - lostAt > 15_000) throw new Error('not restored within 15 s');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const retry = await stack.runner.add({ ...ctx, skuId: 'K1', quantity: 7, idempotencyKey: key });
+
+    // Assert: the first outcome replays, the stock is added once, the key keeps (most of) its TTL
+    expect(retry).toMatchObject({ ok: true, replayed: true });
+    expect(await stack.runner.get('K1')).toMatchObject({ total: 7 });
+    const ttl = await stack.redis.ttl(stack.runner.keys.idempotency(key));
+    expect(ttl).toBeGreaterThan(stack.config.stock.idempotencyTtlSeconds - 60);
+    expect(ttl).toBeLessThanOrEqual(stack.config.stock.idempotencyTtlSeconds);
+
+    // And the relay's retention purge forgets a key once its TTL is over, as Redis does
+    await stack
+      .knex('inventory_http_idempotency')
+      .where({ idempotency_key: key })
+      .update({
+        created_at: new Date(Date.now() - (stack.config.stock.idempotencyTtlSeconds + 1) * 1000),
+      });
+    expect(await purgeHttpIdempotency(stack.knex, stack.config.stock.idempotencyTtlSeconds)).toBe(1);
+    expect(await stack.knex('inventory_http_idempotency').where({ idempotency_key: key })).toHaveLength(0);
   });
 });

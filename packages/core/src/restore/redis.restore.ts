@@ -9,6 +9,8 @@ export interface RestoreOptions {
   keys: StockKeys;
   logger: Logger;
   finishedTtlSeconds: number;
+  /** How long an HTTP Idempotency-Key is remembered (IDEMPOTENCY_TTL_SECONDS; default one day). */
+  idempotencyTtlSeconds?: number;
   /** Rows read and written per round trip. */
   pageSize?: number;
 }
@@ -17,6 +19,8 @@ export interface RestoreReport {
   skus: number;
   reservations: number;
   openReservations: number;
+  /** HTTP Idempotency-Keys still within their TTL, with their first outcomes. */
+  idempotencyKeys: number;
   ms: number;
 }
 
@@ -107,18 +111,53 @@ async function restoreReservations(o: RestoreOptions, page: number): Promise<[nu
   }
 }
 
+/** The Idempotency-Keys of HTTP writes, each with its first outcome and what is left of its TTL. */
+async function restoreIdempotencyKeys(o: RestoreOptions, page: number): Promise<number> {
+  const ttlMs = (o.idempotencyTtlSeconds ?? 86_400) * 1000;
+  const since = new Date(Date.now() - ttlMs);
+  let count = 0;
+  let after = '';
+  for (;;) {
+    const rows: { idempotency_key: string; outcome: string; created_at: Date }[] = await o
+      .knex('inventory_http_idempotency')
+      .where('created_at', '>', since)
+      .andWhere('idempotency_key', '>', after)
+      .orderBy('idempotency_key')
+      .limit(page);
+    if (rows.length === 0) return count;
+    const pipeline = o.redis.pipeline();
+    const now = Date.now();
+    for (const r of rows) {
+      const leftMs = r.created_at.getTime() + ttlMs - now;
+      if (leftMs > 0) pipeline.set(o.keys.idempotency(r.idempotency_key), r.outcome, 'PX', leftMs);
+    }
+    await pipeline.exec();
+    count += rows.length;
+    after = rows[rows.length - 1]?.idempotency_key ?? after;
+  }
+}
+
+/** Deletes remembered Idempotency-Keys older than their TTL (Redis has expired them too). */
+export async function purgeHttpIdempotency(knex: Knex, idempotencyTtlSeconds: number): Promise<number> {
+  return knex('inventory_http_idempotency')
+    .where('created_at', '<', new Date(Date.now() - idempotencyTtlSeconds * 1000))
+    .limit(5_000)
+    .delete();
+}
+
 /**
  * Rebuilds the live store from MariaDB: SKU hashes from the snapshot, reservation records (with
- * their first outcomes, so redelivered events still replay) and the deadlines of open ones; then
- * sets the marker. The caller must have drained the journal first and must be the only relay.
+ * their first outcomes, so redelivered events still replay), the deadlines of open ones and the
+ * HTTP Idempotency-Keys still within their TTL; then sets the marker. The caller must have drained the journal first and must be the only relay.
  */
 export async function restoreFromDatabase(o: RestoreOptions): Promise<RestoreReport> {
   const started = Date.now();
   const page = o.pageSize ?? 2_000;
   const skus = await restoreSkus(o, page);
   const [reservations, openReservations] = await restoreReservations(o, page);
+  const idempotencyKeys = await restoreIdempotencyKeys(o, page);
   await o.redis.set(o.keys.restored, new Date().toISOString());
-  const report = { skus, reservations, openReservations, ms: Date.now() - started };
+  const report = { skus, reservations, openReservations, idempotencyKeys, ms: Date.now() - started };
   o.logger.info(report, 'Redis restored from MariaDB');
   return report;
 }
