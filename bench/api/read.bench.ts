@@ -7,12 +7,14 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { signToken } from '../../apps/api/src/token.signer.js';
+import { createStockKeys } from '../../packages/core/src/stock/stock.keys.js';
 
 /**
  * GET /api/v1/inventory/{skuId} throughput and latency with auth on, next to a bare Fastify +
  * ioredis route doing the same hash read on the same key, in one run.
  *
- *   npx tsx bench/api/read.bench.ts        (BENCH_DURATION=10 BENCH_ROUNDS=3 BENCH_CONNECTIONS=50)
+ *   npx tsx bench/api/read.bench.ts        (BENCH_DURATION=10 BENCH_ROUNDS=3 BENCH_CONNECTIONS=50,
+ *                                           BENCH_CPU_PROF=<dir> to profile both servers)
  *
  * Each server is its own child process (the real `apps/api/src/main.ts`, and bench/api/bare-server.ts);
  * autocannon runs here, so load generation never shares an event loop with a server. The rounds
@@ -216,9 +218,13 @@ interface Target {
 }
 
 /** Both servers in their own processes, the SKU seeded through the API, both answering 200. */
-async function startServers(): Promise<Target[]> {
+async function startServers(redis: Redis): Promise<Target[]> {
   const [apiPort, barePort] = [await freePort(), await freePort()];
-  const api = spawnTsx(['--conditions=source', 'apps/api/src/main.ts'], {
+  // BENCH_CPU_PROF=<dir>: each server writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
+  const profile = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
+  const api = spawnTsx([...profile, '--conditions=source', 'apps/api/src/main.ts'], {
     JWT_SECRET: secret,
     REDIS_KEY_PREFIX: prefix,
     HTTP_HOST: '127.0.0.1',
@@ -227,7 +233,7 @@ async function startServers(): Promise<Target[]> {
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
     LOG_PRETTY: 'false',
   });
-  const bare = spawnTsx(['bench/api/bare-server.ts'], {
+  const bare = spawnTsx([...profile, 'bench/api/bare-server.ts'], {
     BENCH_PREFIX: prefix,
     PORT: String(barePort),
     REDIS_URL: redisUrl,
@@ -238,7 +244,9 @@ async function startServers(): Promise<Target[]> {
     { name: 'bare', url: `http://127.0.0.1:${barePort}/bare/${skuId}`, headers: {}, child: bare },
     { name: 'api', url: `http://127.0.0.1:${apiPort}/api/v1/inventory/${skuId}`, headers: auth, child: api },
   ];
-  // Liveness, not readiness: no relay restores this run's key prefix, so its marker never appears.
+  // No relay runs for this run's key prefix, so the bench sets the restored marker a relay would
+  // set; without it the API answers writes with 503 (restore in progress).
+  await redis.set(createStockKeys(prefix).restored, new Date().toISOString());
   await waitFor(`http://127.0.0.1:${apiPort}/health/live`);
   const seeded = await fetch(`http://127.0.0.1:${apiPort}/api/v1/admin/inventory/${skuId}`, {
     method: 'PUT',
@@ -273,7 +281,7 @@ async function measure(target: Target, round: number): Promise<Sample> {
 async function main(): Promise<void> {
   const redis = new Redis(redisUrl);
   try {
-    const targets = await startServers();
+    const targets = await startServers(redis);
     for (const target of targets) {
       process.stdout.write(`warm-up ${target.name}…\n`);
       await cannon(target.url, target.headers, 3);

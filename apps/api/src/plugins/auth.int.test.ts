@@ -78,6 +78,15 @@ describe('401 COMMON-401', () => {
     expect(response.json().error.message).toMatch(/expired/);
   });
 
+  it('a token accepted before is refused once it has expired (the verified-token cache honours exp)', async () => {
+    const soon = t.app.jwt.sign({ sub: 'alice', roles: ['ADMIN'], iat: now(), exp: now() + 1 });
+    expect((await read(`Bearer ${soon}`)).statusCode).toBe(200);
+    await new Promise((r) => setTimeout(r, 2_100));
+    const response = await read(`Bearer ${soon}`);
+    expect(response.statusCode).toBe(401);
+    expect(response.json().error.message).toMatch(/expired/);
+  });
+
   it('when the token has no subject, answers 401', async () => {
     const response = await read(`Bearer ${t.app.jwt.sign({ roles: ['ADMIN'] })}`);
     expect(response.statusCode).toBe(401);

@@ -3,6 +3,7 @@ import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ApiError, ErrorCode } from '../http/api-error.js';
+import { createVerifiedTokenCache } from './verified-tokens.js';
 
 /**
  * Bearer JWT auth (contract §4): HS256 only (`alg: none` and every other algorithm are rejected),
@@ -85,33 +86,31 @@ async function authSetup(app: FastifyInstance, options: AuthOptions): Promise<vo
   await app.register(fastifyJwt, {
     secret: options.secret,
     sign: { algorithm: 'HS256' },
-    // A token already verified is not verified again: fast-jwt caches the claims per token (keyed
-    // by a hash of it) and still honours `exp`/`nbf` on every hit.
-    verify: { algorithms: ['HS256'], cache: true },
+    verify: { algorithms: ['HS256'] },
   });
   app.decorateRequest('principal', null);
 
-  // The verifier's cache hands back the same claims object for the same token, so the principal
-  // derived from it is cached alongside (and dropped with it).
-  const principals = new WeakMap<object, Principal>();
+  // A token already verified is not verified again: its principal is cached by the token's text
+  // until the token's `exp` (a token with an `nbf` in the future never verifies, so is never cached).
+  const verified = createVerifiedTokenCache<Principal>();
 
   function authenticate(request: FastifyRequest): Principal {
     const header = request.headers.authorization;
     if (header === undefined || header === '') throw unauthorized('Missing Authorization: Bearer <token>');
     const match = /^Bearer +([^\s]+) *$/i.exec(header);
-    if (!match?.[1]) throw unauthorized('Authorization must be: Bearer <token>');
+    const token = match?.[1];
+    if (!token) throw unauthorized('Authorization must be: Bearer <token>');
+    const cached = verified.get(token, Date.now());
+    if (cached !== undefined) return cached;
     let claims: unknown;
     try {
-      claims = app.jwt.verify(match[1]);
+      claims = app.jwt.verify(token);
     } catch (error) {
       throw unauthorized(tokenProblem(error));
     }
     if (typeof claims !== 'object' || claims === null) throw unauthorized('The token is malformed');
-    let principal = principals.get(claims);
-    if (principal === undefined) {
-      principal = toPrincipal(claims as Record<string, unknown>);
-      principals.set(claims, principal);
-    }
+    const principal = toPrincipal(claims as Record<string, unknown>);
+    verified.set(token, principal, (claims as { exp?: unknown }).exp);
     return principal;
   }
 

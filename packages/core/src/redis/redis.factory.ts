@@ -4,6 +4,12 @@ export interface RedisOptions {
   url: string;
   /** Name shown in CLIENT LIST, to tell the api, workers and relay apart. */
   connectionName: string;
+  /**
+   * Send the commands issued in one event-loop tick as one pipeline (one write, one syscall). For
+   * clients of many small concurrent commands (the API); not for clients that block (XREADGROUP
+   * BLOCK) or use MULTI, which the relay does.
+   */
+  autoPipelining?: boolean;
 }
 
 /**
@@ -17,5 +23,6 @@ export function createRedis(options: RedisOptions): Redis {
     enableOfflineQueue: true,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
     lazyConnect: true,
+    enableAutoPipelining: options.autoPipelining ?? false,
   });
 }
