@@ -1,6 +1,7 @@
 #!lua
 --[[ bulk: adjust up to 1000 SKUs at once, all or none: absolute totals (as set) or deltas (as add/decrease).
-KEYS[1] idempotency string (Pidem:<key>)   KEYS[2] journal (Pjournal)   KEYS[3..] SKU hashes P{<skuId>}:stock
+KEYS[1] idempotency string (Pidem:<key>)  KEYS[2] journal (Pjournal)  KEYS[3..] SKU hashes P{<skuId>}:stock
+  KEYS[last] restored-data marker (Prestored): when absent, error RESTORING and nothing is written.
 ARGV[1] now (epoch ms)  ARGV[2] idempotency TTL (s)  ARGV[3] eventId  ARGV[4] causationId  ARGV[5] correlationId
 ARGV[6] actor  ARGV[7] reason ('' = none)  ARGV[8] the caller's idempotency key ('' = none)  ARGV[9] digest
   of the items (stored; a retry must carry the same)  ARGV[10..] skuId, mode ('t' total 0..10^12 | 'd' delta,
@@ -11,11 +12,10 @@ Returns {code, entryJson}: 1 OK (a total or positive delta creates an absent SKU
 Writes: every SKU hash on OK, none on a failure; the idempotency key with its TTL and one journal entry
   unless REPLAY: skus on OK, else failedItems, each {skuId, amount, available, code, total, reserved}. ]]
 local rcall = redis.call
+if rcall('EXISTS', KEYS[#KEYS]) == 0 then return redis.error_reply('RESTORING') end -- see KEYS[last]
 local idempotencyKey, journalKey = KEYS[1], KEYS[2]
-local now, count = tonumber(ARGV[1]), #KEYS - 2
-
-local prior = rcall('GET', idempotencyKey)
-if prior then return {0, prior} end
+local now, count = tonumber(ARGV[1]), #KEYS - 3
+local prior = rcall('GET', idempotencyKey); if prior then return {0, prior} end
 if count < 1 or count > 1000 or #ARGV ~= 9 + 3 * count then return redis.error_reply('INVALID_BULK arity') end
 
 -- Read and check every item before writing anything (all or nothing).

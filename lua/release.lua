@@ -2,6 +2,7 @@
 --[[ release: return what was reserved for the order to available (docs/stock-model.md).
 KEYS[1] reservation hash (Preservation:<orderId>)   KEYS[2] deadlines zset (Pdeadlines)
 KEYS[3] journal stream (Pjournal)   KEYS[4..] SKU hashes of the reservation's items, in record order
+KEYS[last] restored-data marker (Prestored): when absent, error RESTORING and nothing is written.
 ARGV[1] now (epoch ms)  ARGV[2] finished-record TTL (s)  ARGV[3] eventId  ARGV[4] causationId
 ARGV[5] correlationId  ARGV[6] actor  ARGV[7] orderId  ARGV[8] orderIdType  ARGV[9] reason
   (CANCELLED or MANUAL)  ARGV[10..] the skuIds of KEYS[4..] (checked against the record)
@@ -12,6 +13,7 @@ Writes: SKU hashes (reserved, version, updatedAt) and deadlines when RESERVED (e
   deadline: the cancel wins); the reservation hash (status, release) with the finished TTL; one
   journal entry. ]]
 local rcall = redis.call
+if rcall('EXISTS', KEYS[#KEYS]) == 0 then return redis.error_reply('RESTORING') end -- see KEYS[last]
 local reservationKey, deadlinesKey, journalKey = KEYS[1], KEYS[2], KEYS[3]
 local now, finishedTtl, orderId = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[7]
 
@@ -26,7 +28,7 @@ local code, newStatus = codeOf[status] or -3, status or 'NONE'
 
 if status == 'RESERVED' then
   local items, states = cjson.decode(record[3]), {}
-  if #items ~= #KEYS - 3 or #ARGV ~= 9 + #items then return {-13, ''} end
+  if #items ~= #KEYS - 4 or #ARGV ~= 9 + #items then return {-13, ''} end
   for i = 1, #items do -- read and check every SKU before writing any
     if ARGV[9 + i] ~= items[i][1] then return {-13, ''} end
     states[i] = rcall('HMGET', KEYS[3 + i], 'total', 'reserved', 'version')

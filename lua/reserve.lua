@@ -2,6 +2,7 @@
 --[[ reserve: reserve every item of an order, or none (docs/stock-model.md).
 KEYS[1] reservation hash (Preservation:<orderId>)   KEYS[2] deadlines zset (Pdeadlines)
 KEYS[3] journal stream (Pjournal)                   KEYS[4..] SKU hashes P{<skuId>}:stock, one per item
+KEYS[last] restored-data marker (Prestored): when absent, error RESTORING and nothing is written.
 ARGV[1] now (epoch ms)  ARGV[2] expiresAt (epoch ms)  ARGV[3] finished-record TTL (s)
 ARGV[4] eventId  ARGV[5] causationId  ARGV[6] correlationId  ARGV[7] actor
 ARGV[8] orderId  ARGV[9] orderIdType  ARGV[10..] skuId, quantity pairs (distinct SKUs, KEYS order)
@@ -10,10 +11,11 @@ Returns {code, entryJson}: 1 OK, 0 REPLAY (+ the first entry), -1 INSUFFICIENT_S
 Writes: SKU hashes (reserved, version, updatedAt) and deadlines on OK; the reservation hash
   (TTL unless RESERVED); one journal entry unless REPLAY. ]]
 local rcall = redis.call
+if rcall('EXISTS', KEYS[#KEYS]) == 0 then return redis.error_reply('RESTORING') end -- see KEYS[last]
 local reservationKey, deadlinesKey, journalKey = KEYS[1], KEYS[2], KEYS[3]
 local now, expiresAt, finishedTtl = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local orderId, orderIdType, correlationId = ARGV[8], ARGV[9], ARGV[6]
-local itemCount = #KEYS - 3
+local itemCount = #KEYS - 4
 
 local record = rcall('HMGET', reservationKey, 'status', 'reserve')
 if record[2] then return {0, record[2]} end

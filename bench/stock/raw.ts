@@ -33,7 +33,7 @@ export function rawEvalsha(
   const names = scenario.hot ? skus : skus.map((_, i) => `X${i + 1}`);
   const order = '__rand_int____rand_int____rand_int__';
   const keys = [`${prefix}reservation:${order}`, `${prefix}deadlines`, `${prefix}journal`];
-  keys.push(...skus.map((s) => `${prefix}{${s}}:stock`));
+  keys.push(...skus.map((s) => `${prefix}{${s}}:stock`), `${prefix}restored`); // the marker goes last
   const now = Date.now();
   const args = [
     String(now),

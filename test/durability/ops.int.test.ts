@@ -20,6 +20,7 @@ async function get(port: number, path: string): Promise<{ status: number; body: 
 describe('worker and relay health and metrics', () => {
   it('when Redis has no restored-data marker, the worker is not ready until the relay restored it', async () => {
     stack = await startTestStack();
+    await stack.redis.del(stack.runner.keys.restored); // Redis as after a loss: no marker
     const worker = spawnApp('worker', { ...stack.env, WORKER_OPS_PORT: '19464' });
     apps.push(worker);
     await worker.ready();
@@ -64,7 +65,6 @@ describe('worker and relay health and metrics', () => {
       skuId: 'NK-1',
       quantity: 5,
     });
-    await stack.redis.set(stack.runner.keys.restored, new Date().toISOString());
     const secret = 'api-without-kafka-secret-0123456789';
     // Port 9 on loopback: nothing listens, so any broker connection would be refused.
     const api = spawnApp('api', {

@@ -19,7 +19,7 @@ import {
   type StockRunner,
   serviceTopics,
 } from '../../packages/core/src/index.js';
-import { deleteByPrefix } from '../../packages/core/src/stock/stock.testing.js';
+import { deleteByPrefix, markRestored } from '../../packages/core/src/stock/stock.testing.js';
 import { testServices } from './services.js';
 
 /** One record seen on an outbound or dead-letter topic. */
@@ -156,6 +156,10 @@ export async function startTestStack(extra: Record<string, string> = {}): Promis
     },
   });
 
+  const runner = createConfiguredStockRunner(redis, config);
+  // A new database and key prefix are a restored, empty store: mark it so, as the relay would (the
+  // scripts refuse to run without the marker). Tests of the restore delete it themselves.
+  await markRestored(redis, runner);
   return {
     run,
     config,
@@ -163,7 +167,7 @@ export async function startTestStack(extra: Record<string, string> = {}): Promis
     redis,
     knex,
     bus,
-    runner: createConfiguredStockRunner(redis, config),
+    runner,
     seen,
     // Like a real order service, the test producer retries while the broker is unavailable
     // (the fault suite freezes it for 10 s); kafkajs gives up after its own few retries.

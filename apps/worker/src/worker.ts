@@ -7,12 +7,12 @@ import {
   type GroupTopics,
   type InboundEvent,
   type InboundKind,
-  InventoryError,
   isRestored,
   type Logger,
   type MessageBus,
   type OutgoingMessage,
   parseInbound,
+  StockRestoringError,
   type StockRunner,
   stockOutcomeLabel,
   type WorkerConsumer,
@@ -29,16 +29,6 @@ export interface WorkerDeps {
   redis: Redis;
   runner: StockRunner;
   metrics?: WorkerMetrics;
-}
-
-/** Thrown while Redis is being restored: the chunk is not committed and comes again later. */
-export class RedisRestoringError extends InventoryError {
-  constructor() {
-    super('Redis is being restored from MariaDB; consumption paused', {
-      code: 'INV_RESTORING',
-      retryable: true,
-    });
-  }
 }
 
 export type WorkerStatus = 'starting' | 'running' | 'draining' | 'stopped' | 'failed';
@@ -134,7 +124,7 @@ export function createWorker(deps: WorkerDeps): Worker {
   ): Promise<void> {
     if (!(await isRestored(deps.redis, deps.runner.keys))) {
       deps.metrics?.paused.inc();
-      throw new RedisRestoringError();
+      throw new StockRestoringError(); // not committed: the chunk comes again after the restore
     }
     const endTimer = deps.metrics?.chunkSeconds.startTimer({ role: role.name });
     const deadLetters: OutgoingMessage[] = [];

@@ -1,4 +1,4 @@
-import { InventoryError } from '@inventory/core';
+import { InventoryError, StockRestoringError } from '@inventory/core';
 import { describe, expect, it } from 'vitest';
 import { ApiError, validationError } from './api-error.js';
 import { DependencyUnavailableError, isDependencyError, toApiError, withTimeout } from './error-mapping.js';
@@ -26,6 +26,12 @@ describe('toApiError', () => {
     });
     expect(toApiError(new DependencyUnavailableError('mariadb')).statusCode).toBe(503);
     expect(isDependencyError(new InventoryError('stale', { code: 'INV_X', retryable: true }))).toBe(true);
+  });
+
+  it('when a script found Redis being restored, answers 503 saying so, with Retry-After', () => {
+    const mapped = toApiError(new StockRestoringError());
+    expect(mapped).toMatchObject({ statusCode: 503, code: 'COMMON-503' });
+    expect(mapped.message).toMatch(/restored/);
   });
 
   it('keeps another client error status from the framework', () => {

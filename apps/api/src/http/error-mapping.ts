@@ -1,4 +1,4 @@
-import { InventoryError } from '@inventory/core';
+import { InventoryError, StockRestoringError } from '@inventory/core';
 import { ApiError, ErrorCode } from './api-error.js';
 
 /**
@@ -84,6 +84,17 @@ export function toApiError(error: unknown): ApiError {
   const e = (typeof error === 'object' && error !== null ? error : {}) as ErrorLike;
   const known = typeof e.code === 'string' ? frameworkErrors[e.code] : undefined;
   if (known) return new ApiError(known[0], known[1], known[2]);
+  if (error instanceof StockRestoringError) {
+    // The script found no restored-data marker (a FLUSHALL between the guard's check and the write).
+    return new ApiError(
+      503,
+      ErrorCode.UNAVAILABLE,
+      'Stock is being restored from the durable record; retry shortly',
+      {
+        headers: { 'retry-after': '1' },
+      },
+    );
+  }
   if (isDependencyError(error)) {
     return new ApiError(503, ErrorCode.UNAVAILABLE, 'A storage dependency is unavailable; retry later');
   }

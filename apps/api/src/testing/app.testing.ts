@@ -10,7 +10,10 @@ import {
   type StockRunner,
 } from '@inventory/core';
 import type { FastifyInstance } from 'fastify';
-import { deleteByPrefix as deleteKeysByPrefix } from '../../../../packages/core/src/stock/stock.testing.js';
+import {
+  deleteByPrefix as deleteKeysByPrefix,
+  markRestored,
+} from '../../../../packages/core/src/stock/stock.testing.js';
 import { testServices, uniquePrefix } from '../../../../test/support/services.js';
 import { type AppOptions, buildApp } from '../app.js';
 
@@ -72,6 +75,7 @@ export async function build(overrides: BuildOptions = {}): Promise<TestApp> {
     idempotencyTtlSeconds: config.stock.idempotencyTtlSeconds,
     clock: () => clock.now ?? Date.now(),
   });
+  await markRestored(redis, runner); // as the relay does after its restore: scripts need the marker
   const app = await buildApp({ config, redis, knex, runner, logger: overrides.logger }, overrides.options);
   const token: TestApp['token'] = (roles, sub = 'tester', options = {}) =>
     app.jwt.sign({ sub, roles }, options.expiresIn === undefined ? {} : { expiresIn: options.expiresIn });

@@ -25,6 +25,7 @@ export {
   RedisEvictionPolicyError,
   StockInputError,
   StockJournalParseError,
+  StockRestoringError,
   StockStaleKeysError,
 } from './stock.errors.js';
 export {

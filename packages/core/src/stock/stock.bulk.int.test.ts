@@ -215,6 +215,7 @@ describe('bulkAdjust', () => {
         t.runner.keys.journal,
         t.runner.keys.stock('A'),
         t.runner.keys.stock('A'),
+        t.runner.keys.restored,
       ],
       args: [T0, 60, 'e', 'c', 'c', 'a', '', '', 'd', 'A', 'd', 1, 'A', 'd', 1],
     };

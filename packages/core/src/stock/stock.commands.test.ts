@@ -41,6 +41,7 @@ describe('planReserve', () => {
       'inv:journal',
       'inv:{A}:stock',
       'inv:{B}:stock',
+      'inv:restored',
     ]);
     expect(plan.args).toEqual([
       context.now,
@@ -57,7 +58,7 @@ describe('planReserve', () => {
       'B',
       1,
     ]);
-    expect(callArgs(plan)[0]).toBe(5);
+    expect(callArgs(plan)[0]).toBe(6);
   });
 
   it('when a quantity is out of range or there are 101 SKUs, rejects with INVALID_ORDER before Redis', () => {
@@ -83,8 +84,8 @@ describe('planAdmin', () => {
     const plan = planAdmin(context, 'add', { ...who, skuId: 'A', quantity: 5, amount: 5 });
     expect('errors' in plan).toBe(false);
     if ('errors' in plan) return;
-    expect(plan.keys).toEqual(['inv:{A}:stock', 'inv:idem:event:new-id', 'inv:journal']);
-    expect(callArgs(plan)).toHaveLength(3 + 10); // fixed numkeys: not sent by us
+    expect(plan.keys).toEqual(['inv:{A}:stock', 'inv:idem:event:new-id', 'inv:journal', 'inv:restored']);
+    expect(callArgs(plan)).toHaveLength(4 + 10); // fixed numkeys: not sent by us
   });
 
   it('when set has an expected version, passes it last', () => {
@@ -127,10 +128,16 @@ describe('planBulk', () => {
   it('passes the idempotency key, the journal, then one SKU key per item, with numkeys first', () => {
     const plan = planBulk(context, { ...who, items, idempotencyKey: 'k', reason: 'count' });
     if ('errors' in plan) throw new Error('rejected');
-    expect(plan.keys).toEqual(['inv:idem:k', 'inv:journal', 'inv:{A}:stock', 'inv:{B}:stock']);
+    expect(plan.keys).toEqual([
+      'inv:idem:k',
+      'inv:journal',
+      'inv:{A}:stock',
+      'inv:{B}:stock',
+      'inv:restored',
+    ]);
     expect(plan.args.slice(6, 9)).toEqual(['count', 'k', plan.digest]);
     expect(plan.args.slice(9)).toEqual(['A', 't', 5, 'B', 'd', -2]);
-    expect(callArgs(plan)[0]).toBe(4);
+    expect(callArgs(plan)[0]).toBe(5);
   });
 
   it('gives the same items the same digest and other items another', () => {
@@ -181,7 +188,7 @@ describe('planOrder', () => {
       { ...who, orderId: '7', orderIdType: 'string', reason: 'MANUAL' },
       ['A', 'B'],
     );
-    expect(plan.keys.slice(3)).toEqual(['inv:{A}:stock', 'inv:{B}:stock']);
+    expect(plan.keys.slice(3)).toEqual(['inv:{A}:stock', 'inv:{B}:stock', 'inv:restored']);
     expect(plan.args.slice(6)).toEqual(['7', 'string', 'MANUAL', 'A', 'B']);
   });
 });

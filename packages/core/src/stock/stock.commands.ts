@@ -29,7 +29,11 @@ import {
   skuIdError,
 } from './stock.validation.js';
 
-/** Builds KEYS and ARGV for the scripts (the layouts are in each lua/ file's header). */
+/**
+ * Builds KEYS and ARGV for the scripts (the layouts are in each lua/ file's header). Every write
+ * script's last key is the restored-data marker: the script refuses to act (error RESTORING) on a
+ * Redis that lost its data and is being rebuilt, so no check-then-act window is left to callers.
+ */
 
 export interface StockSettings {
   reservationTtlSeconds: number;
@@ -73,7 +77,7 @@ export function planInit(pc: PlanContext, input: InitInput): ScriptPlan | InputR
   return {
     action: 'init',
     command: 'stockInit',
-    keys: [pc.keys.stock(input.skuId), pc.keys.journal],
+    keys: [pc.keys.stock(input.skuId), pc.keys.journal, pc.keys.restored],
     args: [
       pc.now,
       '',
@@ -114,7 +118,12 @@ export function planAdmin(
     action,
     command: adminCommand[action],
     // Without a caller key the call is still idempotent by its eventId.
-    keys: [pc.keys.stock(input.skuId), pc.keys.idempotency(key ?? `event:${eventId}`), pc.keys.journal],
+    keys: [
+      pc.keys.stock(input.skuId),
+      pc.keys.idempotency(key ?? `event:${eventId}`),
+      pc.keys.journal,
+      pc.keys.restored,
+    ],
     args,
     skuId: input.skuId,
   };
@@ -136,6 +145,7 @@ export function planBulk(pc: PlanContext, input: BulkAdjustInput): ScriptPlan | 
   const args = [pc.now, pc.settings.idempotencyTtlSeconds, ...contextArgs(input, eventId)];
   args.push(input.reason ?? '', key ?? '', digest, ...triples);
   for (const item of checked.items) keys.push(pc.keys.stock(item.skuId));
+  keys.push(pc.keys.restored);
   return { action: 'bulk', command: 'stockBulk', keys, args, digest };
 }
 
@@ -158,6 +168,7 @@ export function planReserve(pc: PlanContext, input: ReserveInput): ScriptPlan | 
     keys.push(pc.keys.stock(item.skuId));
     args.push(item.skuId, item.quantity);
   }
+  keys.push(pc.keys.restored);
   return { action: 'reserve', command: 'stockReserve', keys, args };
 }
 
@@ -187,6 +198,7 @@ export function planOrder(
     keys.push(pc.keys.stock(skuId));
     args.push(skuId);
   }
+  keys.push(pc.keys.restored);
   return { action, command: orderCommand[action], keys, args };
 }
 

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createStockRunner, type StockRunner } from './stock.runner.js';
-import { deleteByPrefix, testRedisUrl, uniqueTestPrefix } from './stock.testing.js';
+import { deleteByPrefix, markRestored, testRedisUrl, uniqueTestPrefix } from './stock.testing.js';
 import type { ReserveOutcome } from './stock.types.js';
 
 const who = { causationId: 'evt', correlationId: 'corr', actor: 'test' };
@@ -23,7 +23,7 @@ afterAll(async () => {
 /** One runner per connection, all on the same prefix: separate clients racing for the same SKU. */
 function runners(count: number): StockRunner[] {
   prefix = uniqueTestPrefix();
-  return clients.slice(0, count).map((redis) =>
+  const made = clients.slice(0, count).map((redis) =>
     createStockRunner({
       redis,
       keyPrefix: prefix,
@@ -32,6 +32,9 @@ function runners(count: number): StockRunner[] {
       idempotencyTtlSeconds: 3600,
     }),
   );
+  // Queued on the first client, ahead of the first runner's awaited init.
+  if (made[0]) void markRestored(clients[0] as Redis, made[0]);
+  return made;
 }
 
 function tally(outcomes: ReserveOutcome[]): Record<string, number> {

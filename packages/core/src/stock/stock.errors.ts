@@ -44,3 +44,22 @@ export class RedisEvictionPolicyError extends InventoryError {
     });
   }
 }
+
+/**
+ * A script found no restored-data marker: Redis lost its data and is being rebuilt from MariaDB.
+ * Nothing was written; retry once the relay has restored it (the API answers 503, a consumer does
+ * not commit and takes the chunk again).
+ */
+export class StockRestoringError extends InventoryError {
+  constructor() {
+    super('Redis is being restored from MariaDB; stock commands wait until it is done', {
+      code: 'INV_RESTORING',
+      retryable: true,
+    });
+  }
+}
+
+/** The script's RESTORING error reply (Redis may prefix it with ERR) as a StockRestoringError. */
+export function toStockError(error: Error): Error {
+  return /^(ERR )?RESTORING\b/.test(error.message) ? new StockRestoringError() : error;
+}

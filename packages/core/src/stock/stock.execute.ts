@@ -7,7 +7,7 @@ import {
   planOrder,
   type ScriptPlan,
 } from './stock.commands.js';
-import { StockStaleKeysError } from './stock.errors.js';
+import { StockStaleKeysError, toStockError } from './stock.errors.js';
 import type { StockKeys } from './stock.keys.js';
 import { loadStockScripts, type StockCommandName, type StockScriptReply } from './stock.scripts.js';
 import { type ScriptObserver, timeScripts } from './stock.timing.js';
@@ -46,7 +46,11 @@ export function sendTimed(
   plan: ScriptPlan,
   observe?: ScriptObserver,
 ): Promise<StockScriptReply> {
-  return timeScripts(observe, [plan.command], 'single', () => send(redis, plan) as Promise<StockScriptReply>);
+  const call = () =>
+    (send(redis, plan) as Promise<StockScriptReply>).catch((error: Error) => {
+      throw toStockError(error);
+    });
+  return timeScripts(observe, [plan.command], 'single', call);
 }
 
 /** Reads which SKUs a reservation holds (only a RESERVED record needs its SKU keys passed). */
@@ -91,6 +95,6 @@ export async function runPipelined(
   const results = (await timeScripts(observe, commands, 'pipeline', () => pipeline.exec())) ?? [];
   plans.forEach((_, i) => {
     const [error, reply] = results[i] ?? [new Error('pipeline returned no result'), undefined];
-    settle(i, error, reply as StockScriptReply | undefined);
+    settle(i, error ? toStockError(error) : null, reply as StockScriptReply | undefined);
   });
 }

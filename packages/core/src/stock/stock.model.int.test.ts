@@ -5,7 +5,7 @@ import { changedSkus, parseJournalFields } from './stock.journal.js';
 import { type Cmd, cmdArb, ORDERS, type OrderPick, SKUS, setupArb } from './stock.model.arbitraries.test.js';
 import { type ModelOutcome, type ModelSku, StockModel } from './stock.model.js';
 import { createStockRunner, type StockRunner } from './stock.runner.js';
-import { deleteByPrefix, T0, testRedisUrl, uniqueTestPrefix } from './stock.testing.js';
+import { deleteByPrefix, markRestored, T0, testRedisUrl, uniqueTestPrefix } from './stock.testing.js';
 import type { JournalEntry } from './stock.types.js';
 
 /**
@@ -82,6 +82,8 @@ class Run {
     clock: () => this.clock.now,
     newId: () => 'sweep',
   });
+  /** Queued on the shared connection before any command of this run. */
+  readonly marked = markRestored(redis, this.runner);
   readonly history: Call[] = [];
   /** Journal-derived state: the sum of every change's deltas per SKU. */
   readonly derived = new Map<string, { total: number; reserved: number }>();

@@ -7,16 +7,26 @@ describe('loadStockScripts', () => {
   it('when reading lua/, finds one script per command with numberOfKeys from the file name', () => {
     const byCommand = Object.fromEntries(scripts.map((s) => [s.command, s.numberOfKeys]));
     expect(byCommand).toEqual({
-      stockAdd: 3,
+      stockAdd: 4,
       stockBulk: undefined,
       stockConfirm: undefined,
-      stockDecrease: 3,
+      stockDecrease: 4,
       stockExpire: undefined,
-      stockInit: 2,
+      stockInit: 3,
       stockRelease: undefined,
       stockReserve: undefined,
-      stockSet: 3,
+      stockSet: 4,
     });
+  });
+
+  it('every script refuses to run before anything else when the restored-data marker (its last key) is gone', () => {
+    for (const script of scripts) {
+      const code = script.lua.split('\n').filter((l) => !l.startsWith('--') && l.trim() !== '');
+      const first = code.findIndex((l) => l.startsWith('local rcall'));
+      expect(code[first + 1], script.file).toMatch(
+        /^if rcall\('EXISTS', KEYS\[#KEYS\]\) == 0 then return redis\.error_reply\('RESTORING'\) end/,
+      );
+    }
   });
 
   it('when a script is read, it has the house header, rcall and stays small', () => {

@@ -37,7 +37,7 @@ declare module 'ioredis' {
 }
 
 export interface StockScript {
-  /** File name without `.lua`, e.g. `reserve` or `set-3`. */
+  /** File name without `.lua`, e.g. `reserve` or `set-4`. */
   file: string;
   command: StockCommandName;
   lua: string;

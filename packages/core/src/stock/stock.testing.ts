@@ -38,7 +38,18 @@ export interface TestStock {
   cleanup(): Promise<number>;
 }
 
-/** A runner on its own prefix and fake clock; `cleanup` deletes its keys. */
+/**
+ * Sets the restored-data marker, as the relay does once Redis holds restored data: every write
+ * script refuses to run without it (error RESTORING).
+ */
+export function markRestored(redis: Redis, runner: Pick<StockRunner, 'keys'>): Promise<unknown> {
+  return redis.set(runner.keys.restored, 'test');
+}
+
+/**
+ * A runner on its own prefix and fake clock, on a store marked restored (the SET is queued on this
+ * connection before any command a test sends through it); `cleanup` deletes its keys.
+ */
 export function createTestStock(redis: Redis, overrides: Partial<StockRunnerOptions> = {}): TestStock {
   const prefix = uniqueTestPrefix();
   const clock = { now: T0 };
@@ -51,6 +62,7 @@ export function createTestStock(redis: Redis, overrides: Partial<StockRunnerOpti
     clock: () => clock.now,
     ...overrides,
   });
+  void markRestored(redis, runner);
   return {
     runner,
     prefix,

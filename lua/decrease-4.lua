@@ -1,6 +1,7 @@
 #!lua
 --[[ decrease: stock out; total -= quantity when available (total - reserved) >= quantity.
 KEYS[1] SKU hash (P{<skuId>}:stock)   KEYS[2] idempotency string (Pidem:<key>)   KEYS[3] journal (Pjournal)
+KEYS[last] restored-data marker (Prestored): when absent, error RESTORING and nothing is written.
 ARGV[1] now (epoch ms)  ARGV[2] idempotency TTL (s)  ARGV[3] eventId  ARGV[4] causationId
 ARGV[5] correlationId  ARGV[6] actor  ARGV[7] skuId  ARGV[8] quantity (1..10^9)  ARGV[9] reason
   ('' = none)  ARGV[10] the caller's idempotency key ('' = none)
@@ -9,6 +10,7 @@ Returns {code, entryJson}: 1 OK, 0 REPLAY (+ the first entry), -1 INSUFFICIENT_S
 Writes: the SKU hash (total, version, updatedAt) on OK; the idempotency key with its TTL and one
   journal entry, unless REPLAY. On a failure the entry's skus is the unchanged state. ]]
 local rcall = redis.call
+if rcall('EXISTS', KEYS[#KEYS]) == 0 then return redis.error_reply('RESTORING') end -- see KEYS[last]
 local stockKey, idempotencyKey, journalKey = KEYS[1], KEYS[2], KEYS[3]
 local now, qty = tonumber(ARGV[1]), tonumber(ARGV[8])
 
