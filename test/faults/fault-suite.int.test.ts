@@ -1,7 +1,8 @@
 /**
  * Fault-injection suite: a mixed saga workload (orders placed, confirmed, cancelled, expired;
- * duplicates; cancels sent before their placed) runs through a real worker and relay process
- * while one fault is injected; once quiet, every invariant is checked.
+ * duplicates; cancels sent before their placed; admin adjustments over HTTP, retried with their
+ * Idempotency-Key like a real client) runs through a real api, worker and relay process while one
+ * fault is injected; once quiet, every invariant is checked.
  *
  *   pnpm faults                      every fault, seeds from FAULT_SEEDS (default "1")
  *   FAULT_SEEDS=1,2,3 pnpm faults    more seeded runs
@@ -10,7 +11,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isRestored } from '../../packages/core/src/index.js';
 import { startTestStack, type TestStack, waitForDurableEqualsLive } from '../support/pipeline.js';
-import { type AppProcess, spawnApp } from '../support/processes.js';
+import { type AppProcess, freePort, spawnApp } from '../support/processes.js';
 import {
   brokerPid,
   distinctOutcomes,
@@ -20,6 +21,7 @@ import {
   restartMariaDb,
   type Workload,
 } from './fault.support.js';
+import { type Adjustment, type AdminClient, createAdminClient } from './http-admin.js';
 import { checkInvariants } from './invariants.js';
 
 const ORDERS = Number(process.env.FAULT_ORDERS ?? 300);
@@ -37,14 +39,17 @@ type Fault =
 interface Run {
   stack: TestStack;
   redis: PrivateRedis;
-  apps: { worker: AppProcess; relay: AppProcess };
+  apps: { worker: AppProcess; relay: AppProcess; api: AppProcess };
   env: Record<string, string>;
+  admin: AdminClient;
 }
+
+const JWT_SECRET = 'fault-suite-secret-0123456789abcdef';
 
 let current: Run | undefined;
 afterEach(async () => {
   if (!current) return;
-  await Promise.all([current.apps.worker.kill('SIGKILL'), current.apps.relay.kill('SIGKILL')]);
+  await Promise.all(Object.values(current.apps).map((app) => app.kill('SIGKILL')));
   await current.stack.close().catch(() => {});
   current.redis.stop();
   current = undefined;
@@ -54,11 +59,20 @@ async function startRun(): Promise<Run> {
   const redis = new PrivateRedis(6390);
   redis.start(true);
   const stack = await startTestStack({ REDIS_URL: redis.url, RESERVATION_TTL_SECONDS: '2' });
-  const env = { ...stack.env, WORKER_BATCH_SIZE: '40', RELAY_BATCH_SIZE: '50' };
+  const port = await freePort();
+  const env = {
+    ...stack.env,
+    WORKER_BATCH_SIZE: '40',
+    RELAY_BATCH_SIZE: '50',
+    HTTP_PORT: String(port),
+    JWT_SECRET,
+  };
   const worker = spawnApp('worker', env);
   const relay = spawnApp('relay', env);
-  await Promise.all([worker.ready(), relay.ready()]);
-  current = { stack, redis, apps: { worker, relay }, env };
+  const api = spawnApp('api', env);
+  await Promise.all([worker.ready(), relay.ready(), api.ready()]);
+  const admin = createAdminClient(`http://127.0.0.1:${port}`, JWT_SECRET);
+  current = { stack, redis, apps: { worker, relay, api }, env, admin };
   return current;
 }
 
@@ -103,11 +117,20 @@ async function inject(run: Run, fault: Fault, placedSoFar: number): Promise<void
   }
 }
 
-/** Sends the workload; confirm/cancel follow each reservation; injects the fault part-way. */
-async function drive(run: Run, workload: Workload, fault: Fault): Promise<Set<string>> {
+/**
+ * Sends the workload; confirm/cancel follow each reservation; every fifth order comes with an
+ * admin adjustment of its SKU over HTTP (awaited, so none is in flight when the fault strikes);
+ * injects the fault part-way.
+ */
+async function drive(
+  run: Run,
+  workload: Workload,
+  fault: Fault,
+): Promise<{ sent: Set<string>; adjustments: Adjustment[] }> {
   const { stack } = run;
   const t = stack.config.kafka.topics;
   const sent = new Set<string>();
+  const adjustments: Adjustment[] = [];
   const send = async (
     topic: string,
     id: string,
@@ -129,6 +152,10 @@ async function drive(run: Run, workload: Workload, fault: Fault): Promise<Set<st
       await send(t.orderCancelled, `cancel-${o.id}`, 'order.cancelled', o, false);
     await send(t.orderPlaced, `placed-${o.id}`, 'order.placed', o, true);
     if (i % 7 === 0) await send(t.orderPlaced, `placed-${o.id}`, 'order.placed', o, true);
+    if (i % 5 === 2) {
+      const delta = i % 10 === 2 ? -1 : 1 + (i % 3); // stock in, and now and then a unit out
+      adjustments.push(await run.admin.adjust(`adjust-${o.id}`, o.sku, delta));
+    }
     if (i === Math.floor(workload.orders.length * 0.4)) await inject(run, fault, i + 1);
   }
   const followed = new Set<number>();
@@ -149,7 +176,7 @@ async function drive(run: Run, workload: Workload, fault: Fault): Promise<Set<st
     if (await quiet(run, workload)) break;
     await new Promise((r) => setTimeout(r, 250));
   }
-  return sent;
+  return { sent, adjustments };
 }
 
 /** Every order placed so far has its reserve outcome (the workers caught up with the topic). */
@@ -194,10 +221,11 @@ describe.each(SEEDS)('fault suite, seed %i', (seed) => {
       for (const sku of workload.skus)
         await run.stack.runner.add({ ...ctx, skuId: sku, quantity: workload.initial });
 
-      const sent = await drive(run, workload, fault);
+      const { sent, adjustments } = await drive(run, workload, fault);
       await waitForDurableEqualsLive(run.stack, workload.skus, 30_000);
 
-      expect(await checkInvariants(run.stack, workload, sent)).toEqual([]);
+      expect(adjustments.filter((a) => a.status === 'applied').length).toBeGreaterThan(0);
+      expect(await checkInvariants(run.stack, workload, sent, adjustments)).toEqual([]);
     },
     240_000,
   );

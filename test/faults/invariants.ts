@@ -1,11 +1,13 @@
 import type { SeenRecord, TestStack } from '../support/pipeline.js';
 import { distinctOutcomes, type Workload } from './fault.support.js';
+import type { Adjustment } from './http-admin.js';
 
 /** Checks every invariant of design/architecture.md once the system is quiet; returns violations. */
 export async function checkInvariants(
   stack: TestStack,
   workload: Workload,
   sent: Set<string>,
+  adjustments: Adjustment[] = [],
 ): Promise<string[]> {
   const violations: string[] = [];
   const states = await stack.runner.getMany(workload.skus);
@@ -28,14 +30,40 @@ export async function checkInvariants(
     }
     if (s.available < 0 || s.reserved > s.total || s.reserved < 0)
       violations.push(`${sku}: oversold ${JSON.stringify(s)}`);
-    const expectedTotal = workload.initial - (confirmedQty.get(sku) ?? 0);
+    const adjusted = adjustments
+      .filter((a) => a.sku === sku && a.status === 'applied')
+      .reduce((sum, a) => sum + a.delta, 0);
+    const expectedTotal = workload.initial + adjusted - (confirmedQty.get(sku) ?? 0);
     if (s.total !== expectedTotal)
       violations.push(`${sku}: total ${s.total}, expected ${expectedTotal} (conservation)`);
   }
   violations.push(...(await checkReservedSums(stack, workload)));
   violations.push(...checkOneOutcomePerEvent(outcomes, sent));
   violations.push(...(await checkOneEffectPerAction(stack)));
+  violations.push(...(await checkAdjustments(stack, adjustments)));
   return violations;
+}
+
+/**
+ * Every acknowledged (2xx) admin adjustment moved the stock exactly once, whatever the retries;
+ * a refused one (409) moved nothing. The ledger names the Idempotency-Key as causation id.
+ */
+async function checkAdjustments(stack: TestStack, adjustments: Adjustment[]): Promise<string[]> {
+  const rows: { causation_id: string; delta_total: number }[] = await stack
+    .knex('inventory_ledger')
+    .select('causation_id', 'delta_total')
+    .whereIn('action', ['add', 'decrease'])
+    .whereNot('delta_total', 0);
+  const moves = groupBy(rows, (r) => r.causation_id);
+  return adjustments.flatMap((a) => {
+    const found = moves.get(a.key) ?? [];
+    const expected = a.status === 'applied' ? 1 : 0;
+    if (found.length !== expected)
+      return [`adjustment ${a.key} (${a.status}): ${found.length} ledger movements`];
+    if (expected === 1 && Number(found[0]?.delta_total) !== a.delta)
+      return [`adjustment ${a.key}: ledger delta ${found[0]?.delta_total}, sent ${a.delta}`];
+    return [];
+  });
 }
 
 /** reserved = the sum of RESERVED reservations, per SKU (from Redis's own records). */
