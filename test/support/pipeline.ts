@@ -197,12 +197,35 @@ export async function startTestStack(extra: Record<string, string> = {}): Promis
     async close() {
       await collector.disconnect();
       await producer.disconnect();
+      await removeKafkaRun(bus, topics, run);
       await deleteByPrefix(redis, config.stock.keyPrefix);
       redis.disconnect();
       await knex.raw(`DROP DATABASE IF EXISTS \`${config.database.database}\``);
       await knex.destroy();
     },
   };
+}
+
+/**
+ * Deletes a run's topics and consumer groups. A single local broker that keeps every test's topics
+ * (thousands after a day of runs) gets slow to rebalance, and the fault suite's broker freeze then
+ * outlasts its deadlines. Best effort: a group a killed process still holds stays.
+ */
+async function removeKafkaRun(bus: MessageBus, topics: string[], run: string): Promise<void> {
+  const admin = bus.kafkajs.admin();
+  try {
+    await admin.connect();
+    const present = new Set(await admin.listTopics());
+    const mine = [...new Set(topics)].filter((t) => present.has(t));
+    if (mine.length > 0) await admin.deleteTopics({ topics: mine, timeout: 10_000 });
+    const { groups } = await admin.listGroups();
+    const groupIds = groups.map((g) => g.groupId).filter((id) => id.includes(run));
+    if (groupIds.length > 0) await admin.deleteGroups(groupIds).catch(() => {});
+  } catch {
+    // cleanup only: a broker that does not answer must not fail the test that used it
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /** A stack with the worker and the active relay running in this process. */
