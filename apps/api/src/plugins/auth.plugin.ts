@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import fastifyJwt from '@fastify/jwt';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ApiError, ErrorCode } from '../http/api-error.js';
 import { createVerifiedTokenCache } from './verified-tokens.js';
@@ -114,15 +114,24 @@ async function authSetup(app: FastifyInstance, options: AuthOptions): Promise<vo
     return principal;
   }
 
+  // Callback style: the check is synchronous, so no promise per request.
   function authorize(policy: Exclude<AuthPolicy, 'public'>) {
-    return async (request: FastifyRequest): Promise<void> => {
-      const principal = authenticate(request);
+    return (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void => {
+      let principal: Principal;
+      try {
+        principal = authenticate(request);
+      } catch (error) {
+        return done(error as Error);
+      }
       request.principal = principal;
-      if (policy === 'read') return;
+      if (policy === 'read') return done();
       const needed = requiredRoles[policy];
       if (!needed.some((role) => principal.roles.has(role))) {
-        throw new ApiError(403, ErrorCode.FORBIDDEN, `This route needs the role ${needed.join(' or ')}`);
+        return done(
+          new ApiError(403, ErrorCode.FORBIDDEN, `This route needs the role ${needed.join(' or ')}`),
+        );
       }
+      done();
     };
   }
 

@@ -31,28 +31,39 @@ async function restoreGuard(app: FastifyInstance, options: RestoreGuardOptions):
         headers: { 'retry-after': '1' },
       },
     );
-  app.addHook('preHandler', async (request: FastifyRequest) => {
+  // Callback-style hooks with a synchronous fast path: they run on every request, and the read
+  // path (the hot one) never needs the marker lookup, so it should not pay for a promise either.
+  app.addHook('preHandler', (request: FastifyRequest, _reply: FastifyReply, done) => {
     const guarded =
       (WRITE_METHODS.has(request.method) && STOCK_PATHS.test(request.url)) ||
       (request.method === 'GET' && LISTING_PATH.test(request.url));
-    if (guarded && (await restoring())) throw unavailable();
+    if (!guarded) return done();
+    restoring().then(
+      (yes) => done(yes ? unavailable() : undefined),
+      (error: Error) => done(error),
+    );
   });
   // The 404 is already serialised here: swap it for the 503 envelope (a throw would be lost).
-  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload) => {
+  app.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload, done) => {
     if (
       reply.statusCode !== 404 ||
       request.method !== 'GET' ||
       !request.url.startsWith('/api/v1/') // a SKU, its threshold, or a reservation
     ) {
-      return payload;
+      return done(null, payload);
     }
-    if (!(await restoring())) return payload;
-    const error = unavailable();
-    reply
-      .code(error.statusCode)
-      .header('retry-after', '1')
-      .header('content-type', 'application/json; charset=utf-8');
-    return JSON.stringify(errorEnvelope(error.toBody()));
+    restoring().then(
+      (yes) => {
+        if (!yes) return done(null, payload);
+        const error = unavailable();
+        reply
+          .code(error.statusCode)
+          .header('retry-after', '1')
+          .header('content-type', 'application/json; charset=utf-8');
+        done(null, JSON.stringify(errorEnvelope(error.toBody())));
+      },
+      (error: Error) => done(error),
+    );
   });
 }
 
