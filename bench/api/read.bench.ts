@@ -202,10 +202,11 @@ function report(samples: Sample[], command: string): string {
     '',
     "- Autocannon, Redis and the server share the machine's cores, so the figures move with whatever else",
     '  runs there; the per-request server CPU column is the steadier comparison.',
-    "- Where the extra CPU of the API goes (`node --cpu-prof` of the API under this load): fast-jwt's cache",
-    '  lookup (it hashes the token), the zod check of the path parameter, the pino line (with the core',
-    "  logger's wildcard redaction), the rate limiter and the histogram. The Redis command write (a syscall",
-    '  per request) is the largest single item in both servers.',
+    '- Where the extra CPU of the API goes (`BENCH_CPU_PROF=<dir>`, a V8 profile of both servers): the',
+    '  socket writes (HTTP and Redis) are the largest items in both; the rest of the gap is spread thin:',
+    "  the rate limiter (with its IPv6 check), zod's params check, the request log line, the histogram,",
+    '  the request and correlation ids. Already done: verified tokens cached by their text, exact-path',
+    '  log redaction, Redis auto-pipelining, promise-free auth and restore-guard hooks.',
     '',
   ].join('\n');
 }
