@@ -114,24 +114,23 @@ async function authSetup(app: FastifyInstance, options: AuthOptions): Promise<vo
     return principal;
   }
 
+  /** The error that refuses this request under `policy`, or undefined (and the principal is set). */
+  function refusal(request: FastifyRequest, policy: Exclude<AuthPolicy, 'public'>): Error | undefined {
+    try {
+      request.principal = authenticate(request);
+    } catch (error) {
+      return error as Error;
+    }
+    if (policy === 'read') return undefined;
+    const needed = requiredRoles[policy];
+    if (needed.some((role) => request.principal?.roles.has(role))) return undefined;
+    return new ApiError(403, ErrorCode.FORBIDDEN, `This route needs the role ${needed.join(' or ')}`);
+  }
+
   // Callback style: the check is synchronous, so no promise per request.
   function authorize(policy: Exclude<AuthPolicy, 'public'>) {
     return (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void => {
-      let principal: Principal;
-      try {
-        principal = authenticate(request);
-      } catch (error) {
-        return done(error as Error);
-      }
-      request.principal = principal;
-      if (policy === 'read') return done();
-      const needed = requiredRoles[policy];
-      if (!needed.some((role) => principal.roles.has(role))) {
-        return done(
-          new ApiError(403, ErrorCode.FORBIDDEN, `This route needs the role ${needed.join(' or ')}`),
-        );
-      }
-      done();
+      done(refusal(request, policy));
     };
   }
 
