@@ -17,14 +17,21 @@ if [ -z "${JWT_SECRET:-}" ]; then
   echo "[start] JWT_SECRET not set: using the local secret in .data/jwt-secret"
 fi
 
+# Ctrl-C signals the terminal's whole process group. The apps run in sessions of their own, so
+# they get exactly one signal, the SIGTERM from stop() below (a second signal would make them exit
+# at once instead of gracefully), and the line prefixers ignore it, so the apps' last lines
+# ("… stopped") still reach the terminal.
 pids=()
 for app in api worker relay; do
-  node apps/$app/dist/main.js > >(sed -u "s/^/[$app] /") 2>&1 &
+  setsid node apps/$app/dist/main.js > >(trap '' INT TERM; exec sed -u "s/^/[$app] /") 2>&1 &
   pids+=($!)
 done
 
+stopping=0
 stop() {
   trap - INT TERM
+  [ "$stopping" = 1 ] && return 0
+  stopping=1
   echo "[start] stopping api, worker and relay"
   kill -TERM "${pids[@]}" 2>/dev/null || true
   wait "${pids[@]}" 2>/dev/null || true
