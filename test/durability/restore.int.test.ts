@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isRestored, purgeHttpIdempotency } from '../../packages/core/src/index.js';
-import { deleteByPrefix } from '../../packages/core/src/stock/stock.testing.js';
+import { vanishPrefix } from '../../packages/core/src/stock/stock.testing.js';
 import {
   ofType,
   orderEvent,
@@ -50,7 +50,7 @@ describe('restore from MariaDB', () => {
     const openBefore = await stack.runner.getReservation('2');
 
     // Act: every key of the service disappears (a FLUSHALL as far as this service can tell)
-    await deleteByPrefix(stack.redis, stack.config.stock.keyPrefix);
+    await vanishPrefix(stack.redis, stack.config.stock.keyPrefix);
     const lostAt = Date.now();
     while (!(await isRestored(stack.redis, stack.runner.keys))) {
       if (Date.now() - lostAt > 15_000) throw new Error('not restored within 15 s');
@@ -85,7 +85,7 @@ describe('restore from MariaDB', () => {
     await waitForDurableEqualsLive(stack, ['K1']);
 
     // Act: every key disappears; the relay restores; the client retries with the same key
-    await deleteByPrefix(stack.redis, stack.config.stock.keyPrefix);
+    await vanishPrefix(stack.redis, stack.config.stock.keyPrefix);
     const lostAt = Date.now();
     while (!(await isRestored(stack.redis, stack.runner.keys))) {
       if (Date.now() - lostAt > 15_000) throw new Error('not restored within 15 s');

@@ -63,13 +63,14 @@ export function createMessageBus(options: MessageBusOptions): MessageBus {
         if (created.length > 0) {
           // A concurrent creator makes createTopics answer false instead of failing: both are fine.
           await admin.createTopics({
-            waitForLeaders: true,
+            waitForLeaders: false,
             topics: created.map((topic) => ({
               topic,
               numPartitions: spec.partitions,
               replicationFactor: spec.replicationFactor,
             })),
           });
+          await waitForLeaders(admin, created);
         }
         return { created, existing: topics.filter((t) => present.has(t)) };
       });
@@ -105,6 +106,27 @@ export function createMessageBus(options: MessageBusOptions): MessageBus {
       };
     },
   };
+}
+
+/**
+ * Until every partition of the new topics has a leader. kafkajs's own wait (waitForLeaders) gives
+ * up on the first "This server does not host this topic-partition", which a KRaft broker answers
+ * for a moment after creating a topic while it is busy; here that answer means "not yet".
+ */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+      const led = metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+      if (led && metadata.length === topics.length) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`topics without a leader after ${timeoutMs} ms: ${topics.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 async function withAdmin<T>(kafka: Kafka, work: (admin: Admin) => Promise<T>): Promise<T> {

@@ -12,18 +12,42 @@ export const testRedisUrl = (): string => process.env.REDIS_URL || 'redis://127.
 /** A key prefix no other test uses. */
 export const uniqueTestPrefix = (): string => `test-${randomUUID()}:`;
 
-/** Deletes every key under a prefix (SCAN + UNLINK). Never use it on a production prefix. */
-export async function deleteByPrefix(redis: Redis, prefix: string): Promise<number> {
+/** Walks every key under a test prefix, a SCAN batch at a time. */
+async function scanPrefix(
+  redis: Redis,
+  prefix: string,
+  batch: (keys: string[]) => Promise<void>,
+): Promise<void> {
   if (prefix.length < 8) throw new Error(`refusing to delete a short prefix: ${JSON.stringify(prefix)}`);
   const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
   let cursor = '0';
-  let deleted = 0;
   do {
     const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
     cursor = next;
-    if (keys.length > 0) deleted += await redis.unlink(...keys);
+    if (keys.length > 0) await batch(keys);
   } while (cursor !== '0');
+}
+
+/** Deletes every key under a prefix (SCAN + UNLINK). Never use it on a production prefix. */
+export async function deleteByPrefix(redis: Redis, prefix: string): Promise<number> {
+  let deleted = 0;
+  await scanPrefix(redis, prefix, async (keys) => {
+    deleted += await redis.unlink(...keys);
+  });
   return deleted;
+}
+
+/**
+ * Every key under a prefix gone in one UNLINK, as a FLUSHALL would take them: a relay watching
+ * for the restored-data marker cannot restore halfway through and have its work deleted by the
+ * rest of a SCAN. For small test prefixes only (one command).
+ */
+export async function vanishPrefix(redis: Redis, prefix: string): Promise<number> {
+  const all: string[] = [];
+  await scanPrefix(redis, prefix, async (keys) => {
+    all.push(...keys);
+  });
+  return all.length > 0 ? redis.unlink(...all) : 0;
 }
 
 /** 2026-01-25T10:00:00.123Z: tests run on a fake clock. */
