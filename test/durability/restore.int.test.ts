@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { isRestored, purgeHttpIdempotency } from '../../packages/core/src/index.js';
+import { purgeHttpIdempotency } from '../../packages/core/src/index.js';
 import { vanishPrefix } from '../../packages/core/src/stock/stock.testing.js';
 import {
   ofType,
@@ -7,6 +7,7 @@ import {
   type RunningPipeline,
   startPipeline,
   waitForDurableEqualsLive,
+  waitUntilRestored,
 } from '../support/pipeline.js';
 
 const ctx = { causationId: 'test-setup', correlationId: 'test-setup', actor: 'test' };
@@ -51,11 +52,7 @@ describe('restore from MariaDB', () => {
 
     // Act: every key of the service disappears (a FLUSHALL as far as this service can tell)
     await vanishPrefix(stack.redis, stack.config.stock.keyPrefix);
-    const lostAt = Date.now();
-    while (!(await isRestored(stack.redis, stack.runner.keys))) {
-      if (Date.now() - lostAt > 15_000) throw new Error('not restored within 15 s');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitUntilRestored(stack);
 
     // Assert: the same stock and reservations, open deadlines back, outcomes still replay
     expect(await stack.runner.getMany(['R1', 'R2'])).toEqual(before);
@@ -86,11 +83,7 @@ describe('restore from MariaDB', () => {
 
     // Act: every key disappears; the relay restores; the client retries with the same key
     await vanishPrefix(stack.redis, stack.config.stock.keyPrefix);
-    const lostAt = Date.now();
-    while (!(await isRestored(stack.redis, stack.runner.keys))) {
-      if (Date.now() - lostAt > 15_000) throw new Error('not restored within 15 s');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitUntilRestored(stack);
     const retry = await stack.runner.add({ ...ctx, skuId: 'K1', quantity: 7, idempotencyKey: key });
 
     // Assert: the first outcome replays, the stock is added once, the key keeps (most of) its TTL

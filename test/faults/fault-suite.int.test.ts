@@ -10,7 +10,12 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { isRestored } from '../../packages/core/src/index.js';
-import { startTestStack, type TestStack, waitForDurableEqualsLive } from '../support/pipeline.js';
+import {
+  startTestStack,
+  type TestStack,
+  waitForDurableEqualsLive,
+  waitUntilRestored,
+} from '../support/pipeline.js';
 import { type AppProcess, freePort, spawnApp } from '../support/processes.js';
 import {
   brokerPid,
@@ -216,8 +221,7 @@ describe.each(SEEDS)('fault suite, seed %i', (seed) => {
     async (fault) => {
       const run = await startRun();
       const workload = makeWorkload(seed, ORDERS);
-      while (!(await isRestored(run.stack.redis, run.stack.runner.keys)))
-        await new Promise((r) => setTimeout(r, 20));
+      await waitUntilRestored(run.stack, 240_000);
       for (const sku of workload.skus)
         await run.stack.runner.add({ ...ctx, skuId: sku, quantity: workload.initial });
 

@@ -228,6 +228,15 @@ async function removeKafkaRun(bus: MessageBus, topics: string[], run: string): P
   }
 }
 
+/** Until the relay has set the restored-data marker (after a start, a FLUSHALL, a lost Redis). */
+export async function waitUntilRestored(stack: TestStack, timeoutMs = 15_000): Promise<void> {
+  const started = Date.now();
+  while (!(await isRestored(stack.redis, stack.runner.keys))) {
+    if (Date.now() - started > timeoutMs) throw new Error(`not restored within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 /** A stack with the worker and the active relay running in this process. */
 export interface RunningPipeline {
   stack: TestStack;
@@ -249,7 +258,7 @@ export async function startPipeline(extraEnv: Record<string, string> = {}): Prom
   await worker.start();
   const relay = await startActiveRelay({ ...stack, logger, runner: stack.runner });
   // Like the API and the workers, tests write only once the relay has set the restored marker.
-  while (!(await isRestored(stack.redis, stack.runner.keys))) await new Promise((r) => setTimeout(r, 10));
+  await waitUntilRestored(stack, 60_000);
   return {
     stack,
     worker,

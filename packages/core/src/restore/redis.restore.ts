@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import type { Logger } from '../logging/logger.js';
+import type { ReservationRecord } from '../reconcile/reservation.compare.js';
 import type { StockKeys } from '../stock/stock.keys.js';
 
 export interface RestoreOptions {
@@ -29,19 +30,13 @@ export async function isRestored(redis: Redis, keys: StockKeys): Promise<boolean
   return (await redis.exists(keys.restored)) === 1;
 }
 
-interface ReservationRecord {
-  order_id: string;
-  order_id_type: string;
-  status: string;
-  items: string;
-  expires_at: Date | null;
-  outcomes: string;
-}
+/** The columns a reservation record is rebuilt from (reconcile passes rows without the journal id). */
+type RestorableReservation = Omit<ReservationRecord, 'last_journal_id'>;
 
 const ACTIONS = ['reserve', 'confirm', 'release', 'expire'] as const;
 
 /** The reservation hash fields a script would have written: status, items, deadline, outcomes. */
-export function reservationFields(row: ReservationRecord): Record<string, string> {
+export function reservationFields(row: RestorableReservation): Record<string, string> {
   const fields: Record<string, string> = {
     status: row.status,
     items: row.items,

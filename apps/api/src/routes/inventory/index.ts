@@ -1,4 +1,4 @@
-import type { StockRunner } from '@inventory/core';
+import type { SkuState, StockRunner } from '@inventory/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ApiError, ErrorCode } from '../../http/api-error.js';
 import { successEnvelope } from '../../http/envelope.js';
@@ -23,14 +23,7 @@ export interface InventoryRoutesOptions {
   databaseTimeoutMs: number;
 }
 
-function toLevel(state: {
-  skuId: string;
-  total: number;
-  reserved: number;
-  available: number;
-  version: number;
-  updatedAt: number;
-}): StockLevel {
+function toLevel(state: SkuState): StockLevel {
   return { ...state, updatedAt: new Date(state.updatedAt).toISOString() };
 }
 
