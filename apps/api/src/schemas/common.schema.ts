@@ -1,6 +1,7 @@
 import { hasForbiddenText, STOCK_LIMITS } from '@inventory/core';
 import { z } from 'zod';
 import { isLosslessNumber, type LosslessNumber } from '../http/json-body.js';
+import { withFastAccept } from '../http/validation.js';
 
 /**
  * Shared pieces of the request and response schemas (contract §4 limits and envelopes). The same
@@ -21,6 +22,23 @@ export function text(max: number, min = 1) {
     }, `must be ${min}..${max} characters`)
     .refine((v) => !hasForbiddenText(v), 'must not contain control characters')
     .meta({ minLength: min, maxLength: max });
+}
+
+/** What `text(max)` accepts, when the UTF-16 length alone settles it (the common case). */
+function isShortText(value: unknown, max: number): boolean {
+  return typeof value === 'string' && value.length >= 1 && value.length <= max && !hasForbiddenText(value);
+}
+
+/**
+ * Path parameters of one text field (`{skuId}`, `{orderId}`). Fastify validates them on every
+ * request, so a valid value is accepted by a precompiled check; zod runs only for the rest (a value
+ * longer than `max` UTF-16 units may still be `max` code points) and explains any rejection.
+ */
+export function textParams<K extends string>(name: K, max: number, field = text(max)) {
+  const shape = { [name]: field } as Record<K, typeof field>;
+  return withFastAccept(z.object(shape), (data) =>
+    isShortText((data as Record<string, unknown> | null)?.[name], max),
+  );
 }
 
 /** An integer in [min, max]; one reason for every way to miss (wrong type, fraction, range). */

@@ -1,9 +1,10 @@
+import { STOCK_LIMITS } from '@inventory/core';
 import { z } from 'zod';
-import { integer, skuIdInputSchema, skuIdSchema, successSchema } from './common.schema.js';
+import { integer, skuIdInputSchema, skuIdSchema, successSchema, textParams } from './common.schema.js';
 
 /** Stock queries: one SKU, many SKUs, and the movement history (contract §4). */
 
-export const skuParamsSchema = z.object({ skuId: skuIdSchema });
+export const skuParamsSchema = textParams('skuId', STOCK_LIMITS.maxSkuIdLength, skuIdSchema);
 
 export const stockLevelSchema = z
   .object({

@@ -9,6 +9,7 @@ import {
   skuIdInputSchema,
   successSchema,
   text,
+  textParams,
 } from './common.schema.js';
 
 /** Synchronous reservations (contract §4), the HTTP twin of order.placed / confirmed / cancelled. */
@@ -64,7 +65,7 @@ export const releaseBodySchema = z
   // No body at all is fine (Fastify hands a missing body over as null).
   .nullish();
 
-export const orderParamsSchema = z.object({ orderId: text(STOCK_LIMITS.maxOrderIdLength) });
+export const orderParamsSchema = textParams('orderId', STOCK_LIMITS.maxOrderIdLength);
 
 /** Echoed in the JSON type it arrived in: a number above 2^53 keeps every digit. */
 export const orderIdOutputSchema = z.union([z.string(), z.number().int(), losslessIntegerSchema]);

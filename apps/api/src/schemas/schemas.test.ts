@@ -1,8 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseJsonBody } from '../http/json-body.js';
+import { validatorCompiler } from '../http/validation.js';
 import { skuIdSchema } from './common.schema.js';
-import { decodeCursor, encodeCursor, historyQuerySchema } from './inventory.schema.js';
-import { orderIdInputSchema, reserveBodySchema } from './reservation.schema.js';
+import { decodeCursor, encodeCursor, historyQuerySchema, skuParamsSchema } from './inventory.schema.js';
+import { orderIdInputSchema, orderParamsSchema, reserveBodySchema } from './reservation.schema.js';
 
 describe('skuIdSchema', () => {
   it('accepts 1..128 characters of free text, counting code points', () => {
@@ -18,6 +20,43 @@ describe('skuIdSchema', () => {
     expect(skuIdSchema.safeParse('a\u0085b').success).toBe(false);
     expect(skuIdSchema.safeParse('a\ud800b').success).toBe(false);
   });
+});
+
+describe('path parameter schemas (precompiled accept, zod for the rest)', () => {
+  // Control characters, surrogates (lone or paired), astral code points and plain text, at lengths
+  // around the 128 limit in both UTF-16 units and code points.
+  const unit = fc.oneof(
+    fc.constantFrom('a', '-', '/', ' ', '한', '\u0000', '\u001f', '\u007f', '\u0085', '\u009f'),
+    fc.constantFrom('\ud800', '\udfff', '😀'),
+    fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+  );
+  const value = fc.oneof(
+    fc.string({ unit, minLength: 0, maxLength: 140, size: 'max' }),
+    fc.string({ unit: fc.constantFrom('x', '😀'), minLength: 60, maxLength: 140, size: 'max' }),
+    fc
+      .tuple(fc.constantFrom('x', '😀', '한'), fc.integer({ min: 120, max: 140 }))
+      .map(([char, count]) => char.repeat(count)),
+    fc.anything(),
+  );
+
+  for (const [name, schema, key] of [
+    ['skuParamsSchema', skuParamsSchema, 'skuId'],
+    ['orderParamsSchema', orderParamsSchema, 'orderId'],
+  ] as const) {
+    it(`${name}: the compiled validator answers exactly what zod answers`, () => {
+      const validate = validatorCompiler({ schema, method: 'GET', url: '/x', httpPart: 'params' });
+      fc.assert(
+        fc.property(value, (v) => {
+          const data = { [key]: v };
+          const zod = schema.safeParse(data);
+          const result = validate(data) as { value?: unknown; error?: Error };
+          if (zod.success) expect(result).toEqual({ value: zod.data });
+          else expect(result.error).toBeInstanceOf(Error);
+        }),
+        { numRuns: 2000 },
+      );
+    });
+  }
 });
 
 describe('orderIdInputSchema', () => {
