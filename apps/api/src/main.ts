@@ -37,7 +37,8 @@ await runService(
     }
     return () => app.close();
   },
-  // Many small concurrent reads: one Redis write per tick instead of one per request. The API never
-  // talks to Kafka (the relay publishes what it does), so a broker outage must not stop it starting.
-  { redisAutoPipelining: true, usesKafka: false },
+  // Many small concurrent reads: one Redis write per tick instead of one per request, and log lines
+  // written in chunks. The API never talks to Kafka (the relay publishes what it does), so a broker
+  // outage must not stop it starting.
+  { redisAutoPipelining: true, usesKafka: false, bufferedLogs: true },
 );

@@ -27,6 +27,8 @@ export interface ServiceOptions {
    * it starts, and serves, while the broker is down. Default true: the broker must answer at start.
    */
   usesKafka?: boolean;
+  /** See LoggerOptions.buffered: the API, which logs every request, turns it on. */
+  bufferedLogs?: boolean;
 }
 
 /** Connects to Redis, MariaDB and Kafka, failing fast with a clear message if one is missing. */
@@ -35,7 +37,12 @@ export async function createServiceDeps(
   config = loadConfig(),
   options: ServiceOptions = {},
 ): Promise<ServiceDeps> {
-  const logger = createLogger({ name, level: config.log.level, pretty: config.log.pretty });
+  const logger = createLogger({
+    name,
+    level: config.log.level,
+    pretty: config.log.pretty,
+    buffered: options.bufferedLogs,
+  });
   const redis = createRedis({
     url: config.redis.url,
     connectionName: `inventory-${name}`,
