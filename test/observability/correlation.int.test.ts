@@ -75,9 +75,12 @@ const linesWith = (app: AppProcess, id: string) =>
 
 describe('following one order through the logs', () => {
   it('when one order comes over HTTP and one over Kafka, the api, worker and relay log its correlationId as a field', async () => {
-    // The relay logs after the broker acknowledged; the test's consumer may have seen the events first.
+    // The relay logs after the broker acknowledged; the test's consumer may have seen the events
+    // first. The api writes its log lines in chunks, at the latest 250 ms after the line.
     await until(async () =>
-      linesWith(apps.relay, httpCorrelation).length > 0 && linesWith(apps.relay, kafkaCorrelation).length > 0
+      linesWith(apps.relay, httpCorrelation).length > 0 &&
+      linesWith(apps.relay, kafkaCorrelation).length > 0 &&
+      linesWith(apps.api, httpCorrelation).length > 0
         ? true
         : undefined,
     );

@@ -28,6 +28,10 @@ export interface SeenRecord {
   key: string | null;
   value: string;
   headers: Record<string, string>;
+  /** The record's Kafka timestamp (ms; set by the producer when it sent the record). */
+  timestamp: number;
+  /** When the collector received it (ms, this process's clock). */
+  receivedAt: number;
   /** The parsed CloudEvent (undefined for a non-JSON dead letter). */
   event?: {
     id: string;
@@ -103,10 +107,10 @@ export function isolatedEnv(run: string, extra: Record<string, string> = {}): Re
 
 function toSeen(
   topic: string,
-  key: Buffer | null,
-  value: Buffer | null,
-  headers: Record<string, unknown>,
+  message: { key: Buffer | null; value: Buffer | null; headers?: Record<string, unknown>; timestamp: string },
 ): SeenRecord {
+  const { key, value } = message;
+  const headers = message.headers ?? {};
   const text = value?.toString() ?? '';
   const flat = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)]));
   let event: SeenRecord['event'];
@@ -115,7 +119,15 @@ function toSeen(
   } catch {
     event = undefined;
   }
-  return { topic, key: key?.toString() ?? null, value: text, headers: flat, event };
+  return {
+    topic,
+    key: key?.toString() ?? null,
+    value: text,
+    headers: flat,
+    timestamp: Number(message.timestamp),
+    receivedAt: Date.now(),
+    event,
+  };
 }
 
 export async function startTestStack(extra: Record<string, string> = {}): Promise<TestStack> {
@@ -142,17 +154,19 @@ export async function startTestStack(extra: Record<string, string> = {}): Promis
     config.kafka.topics.productDefault,
   ]);
   const watched = topics.filter((t) => !inbound.has(t));
-  const collector = bus.kafkajs.consumer({ groupId: `test-collector-${run}`, maxWaitTimeInMs: 50 });
+  const collector = bus.kafkajs.consumer({ groupId: `test-collector-${run}`, maxWaitTimeInMs: 500 });
   await collector.connect();
   await collector.subscribe({ topics: watched, fromBeginning: true });
   // A rebalance redelivers what the collector had not committed yet: keep each record once.
   const offsets = new Set<string>();
   await collector.run({
-    eachMessage: async ({ topic, partition, message }) => {
-      const id = `${topic}/${partition}/${message.offset}`;
-      if (offsets.has(id)) return;
-      offsets.add(id);
-      seen.push(toSeen(topic, message.key, message.value, message.headers ?? {}));
+    eachBatch: async ({ batch }) => {
+      for (const message of batch.messages) {
+        const id = `${batch.topic}/${batch.partition}/${message.offset}`;
+        if (offsets.has(id)) continue;
+        offsets.add(id);
+        seen.push(toSeen(batch.topic, message));
+      }
     },
   });
 

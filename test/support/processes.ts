@@ -14,10 +14,14 @@ export interface AppProcess {
   kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-export function spawnApp(app: 'worker' | 'relay' | 'api', env: Record<string, string>): AppProcess {
+export function spawnApp(
+  app: 'worker' | 'relay' | 'api',
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+): AppProcess {
   const child = spawn(
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', `apps/${app}/src/main.ts`],
+    [...nodeArgs, '--conditions=source', '--import', 'tsx', `apps/${app}/src/main.ts`],
     {
       cwd: root,
       // info at least: ready() waits for the app's "ready" line.

@@ -44,6 +44,13 @@ export async function startActiveRelay(deps: RelayDeps): Promise<ActiveRelay> {
   const blockingRedis = deps.redis.duplicate();
   const producer: BusProducer = await deps.bus.createProducer();
   const outbound = { source: config.events.source, topics: config.kafka.topics };
+  const publisher = createOutboxPublisher({
+    knex: deps.knex,
+    producer,
+    logger,
+    batchSize: relay.batchSize,
+    onPublish: (_events, seconds) => deps.metrics?.publishSeconds.observe(seconds),
+  });
   const drainer = createJournalDrainer({
     redis: blockingRedis,
     knex: deps.knex,
@@ -51,13 +58,11 @@ export async function startActiveRelay(deps: RelayDeps): Promise<ActiveRelay> {
     outbound,
     logger,
     batchSize: relay.batchSize,
-  });
-  const publisher = createOutboxPublisher({
-    knex: deps.knex,
-    producer,
-    logger,
-    batchSize: relay.batchSize,
-    onPublish: (_events, seconds) => deps.metrics?.publishSeconds.observe(seconds),
+    // Committed rows go to the publisher at once: no SELECT, no poll between store and send.
+    onStored: (rows) => {
+      publisher.offer(rows);
+      publish.wake();
+    },
   });
 
   const loops: TaskLoop[] = [];
@@ -86,17 +91,22 @@ export async function startActiveRelay(deps: RelayDeps): Promise<ActiveRelay> {
         // Redis lost its data (or never had the marker): what is left of the journal goes to
         // MariaDB first, then Redis is rebuilt from it. The same loop, so batches stay in order.
         logger.warn('Redis has no restored-data marker: draining the journal, then restoring from MariaDB');
-        while ((await drainer.drainOnce(0)).entries > 0) publish.wake();
+        while ((await drainer.drainOnce(0)).entries > 0);
         const report = await restoreFromDatabase(restoreOptions);
         deps.metrics?.restores.inc();
         deps.metrics?.restoreSeconds.set(report.ms / 1000);
         return true;
       }
       const endTimer = deps.metrics?.drainSeconds.startTimer();
-      const { entries, outboxRows } = await drainer.drainOnce(relay.pollIntervalMs);
-      if (entries > 0) endTimer?.();
-      if (outboxRows > 0) publish.wake(); // new events go out now, not at the next poll
-      return entries > 0;
+      try {
+        const { entries } = await drainer.drainOnce(relay.pollIntervalMs);
+        if (entries > 0) endTimer?.();
+        return entries > 0;
+      } catch (err) {
+        // A commit whose answer was lost may have stored rows that were never offered.
+        publisher.rescan();
+        throw err;
+      }
     },
     0,
     logger,
@@ -145,8 +155,10 @@ export async function startActiveRelay(deps: RelayDeps): Promise<ActiveRelay> {
       // The drainer first, so what it stored still gets published by the last publisher round.
       await drain.stop();
       await Promise.all([expire.stop(), purge.stop(), reconcileLoop.stop()]);
-      await publisher.publishOnce().catch(() => 0);
       await publish.stop();
+      while ((await publisher.publishOnce().catch(() => 0)) > 0);
+      await publisher.settle();
+      await drainer.close();
       await producer.disconnect();
       blockingRedis.disconnect();
     },

@@ -7,7 +7,6 @@ import {
   type GroupTopics,
   type InboundEvent,
   type InboundKind,
-  isRestored,
   type Logger,
   type MessageBus,
   type OutgoingMessage,
@@ -100,8 +99,12 @@ async function settleOutcomes(
 ): Promise<Map<string, number>> {
   const outcomes = new Map<string, number>();
   const debug = log.isLevelEnabled('debug');
-  for (const { message, event, outcome } of queued) {
-    const result = await outcome;
+  // Every command is settled before any failure is thrown, so none is left rejecting unobserved.
+  const settled = await Promise.allSettled(queued.map((q) => q.outcome));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  for (const [i, { message, event }] of queued.entries()) {
+    const result = (settled[i] as PromiseFulfilledResult<Awaited<Queued['outcome']>>).value;
     const label = stockOutcomeLabel(result);
     outcomes.set(label, (outcomes.get(label) ?? 0) + 1);
     const handled = toHandledOutcome(result);
@@ -122,10 +125,6 @@ export function createWorker(deps: WorkerDeps): Worker {
     messages: ConsumedMessage[],
     log: Logger,
   ): Promise<void> {
-    if (!(await isRestored(deps.redis, deps.runner.keys))) {
-      deps.metrics?.paused.inc();
-      throw new StockRestoringError(); // not committed: the chunk comes again after the restore
-    }
     const endTimer = deps.metrics?.chunkSeconds.startTimer({ role: role.name });
     const deadLetters: OutgoingMessage[] = [];
     const deadLetter = (message: ConsumedMessage, reason: string, detail: string) => {
@@ -143,8 +142,13 @@ export function createWorker(deps: WorkerDeps): Worker {
       else ignored += 1;
     }
     // One pipeline for the whole chunk; a Redis failure throws and the chunk is redelivered.
+    // Each script checks the restored-data marker itself: while Redis is being restored they all
+    // refuse, and the chunk is not committed and comes again (no separate check per chunk).
     await batch.exec();
-    const outcomes = await settleOutcomes(queued, log, deadLetter);
+    const outcomes = await settleOutcomes(queued, log, deadLetter).catch((err: unknown) => {
+      if (err instanceof StockRestoringError) deps.metrics?.paused.inc();
+      throw err;
+    });
     for (const [outcome, n] of outcomes)
       deps.metrics?.stockOutcomes.inc({ action: actionOf[role.kind], outcome }, n);
     if (deadLetters.length > 0) await producer?.send(deadLetters);

@@ -41,6 +41,7 @@ beforeEach(async () => {
   });
 });
 afterEach(async () => {
+  await drainer.close();
   await t.cleanup();
 });
 
@@ -123,6 +124,7 @@ describe('journal drainer, bulk entries', () => {
       batchSize: 100,
     });
     const result = await watched.drainOnce(0).then(() => watched.drainOnce(0)); // pending first, then new
+    await watched.close(); // waits for the last XACK + XDEL
     expect(result.entries).toBe(12);
     // At most 5000 SKU changes per transaction: 5 + 5 + 2 entries.
     const batches = stored.filter((l) => l.msg === 'journal batch stored').map((l) => l.entries);

@@ -4,7 +4,7 @@ import type { Logger } from '../logging/logger.js';
 import type { OutboundSettings } from '../outbox/outbound.events.js';
 import { parseJournalFields } from '../stock/stock.journal.js';
 import type { JournalMessage } from './journal.rows.js';
-import { storeJournalBatch } from './journal.store.js';
+import { createJournalStore, type OutboxRecord } from './journal.store.js';
 
 export interface JournalDrainerOptions {
   redis: Redis;
@@ -13,6 +13,11 @@ export interface JournalDrainerOptions {
   outbound: OutboundSettings;
   logger: Logger;
   batchSize: number;
+  /**
+   * Told the outbox rows each transaction inserted, in id order, right after it committed: the
+   * publisher sends them without reading them back from MariaDB.
+   */
+  onStored?: (rows: OutboxRecord[]) => void;
   /** Consumer group and name: one active relay, so one fixed consumer that a standby inherits. */
   group?: string;
   consumer?: string;
@@ -26,6 +31,8 @@ export interface DrainResult {
 export interface JournalDrainer {
   /** Moves up to one batch into MariaDB, waiting up to `blockMs` for new entries. */
   drainOnce(blockMs: number): Promise<DrainResult>;
+  /** Closes the drainer's own MariaDB connection. */
+  close(): Promise<void>;
 }
 
 type StreamReply = [string, [string, string[]][]][] | null;
@@ -59,17 +66,21 @@ export function splitBySkus(messages: JournalMessage[], max: number): JournalMes
 /**
  * Journal → MariaDB. Entries are read with XREADGROUP, written in one transaction per batch (split
  * so that no transaction holds more than MAX_SKUS_PER_TRANSACTION SKU changes), and only then
- * acknowledged and deleted from the stream. A crash between commit and XACK leaves them
- * pending: the next drain reads them again (pending first) and re-applies them, which changes
- * nothing because every row is keyed by the journal id or event id.
+ * acknowledged and deleted from the stream. The XACK + XDEL is not awaited: it goes out on the
+ * same connection right before the next XREADGROUP, so it costs no round trip of its own. A crash
+ * (or a failed XACK) between commit and acknowledgement leaves the entries pending: the next
+ * drain reads them again (pending first) and re-applies them, which changes nothing because every
+ * row is keyed by the journal id or event id.
  */
 export function createJournalDrainer(options: JournalDrainerOptions): JournalDrainer {
   const { redis, knex, journalKey, logger } = options;
   const group = options.group ?? 'relay';
   const consumer = options.consumer ?? 'relay';
   const log = logger.child({ component: 'journal-drainer' });
+  const journalStore = createJournalStore(knex);
   let groupReady = false;
   let pendingFirst = true;
+  let acknowledging: Promise<void> = Promise.resolve();
 
   async function ensureGroup(): Promise<void> {
     if (groupReady) return;
@@ -105,24 +116,45 @@ export function createJournalDrainer(options: JournalDrainerOptions): JournalDra
     });
   }
 
-  /** One transaction, then XACK + XDEL of its entries. */
-  async function store(part: JournalMessage[]): Promise<number> {
-    const started = Date.now();
-    const outboxRows = await storeJournalBatch(knex, part, options.outbound);
-    const ids = part.map((m) => m.id);
-    await redis
+  /** Sends XACK + XDEL of stored entries without waiting; the next drain collects the answer. */
+  function acknowledge(ids: string[]): void {
+    const previous = acknowledging;
+    const sent = redis
       .multi()
       .xack(journalKey, group, ...ids)
       .xdel(journalKey, ...ids)
       .exec();
-    log.debug({ entries: ids.length, outboxRows, ms: Date.now() - started }, 'journal batch stored');
-    return outboxRows;
+    acknowledging = previous.then(() =>
+      sent.then(
+        () => undefined,
+        (err) => {
+          // Stored but still pending: read again first, and re-applied as a no-op.
+          pendingFirst = true;
+          log.warn({ err, entries: ids.length }, 'journal entries stored but not acknowledged');
+        },
+      ),
+    );
+  }
+
+  /** One transaction; returns how many outbox rows it inserted. */
+  async function store(part: JournalMessage[]): Promise<number> {
+    const started = Date.now();
+    const outbox = await journalStore.store(part, options.outbound);
+    if (outbox.length > 0) options.onStored?.(outbox);
+    acknowledge(part.map((m) => m.id));
+    log.debug(
+      { entries: part.length, outboxRows: outbox.length, ms: Date.now() - started },
+      'journal batch stored',
+    );
+    return outbox.length;
   }
 
   return {
     async drainOnce(blockMs) {
       await ensureGroup();
-      const messages = await read(blockMs);
+      const reading = read(blockMs);
+      await acknowledging;
+      const messages = await reading;
       if (messages.length === 0) return { entries: 0, outboxRows: 0 };
       let outboxRows = 0;
       try {
@@ -133,6 +165,10 @@ export function createJournalDrainer(options: JournalDrainerOptions): JournalDra
         throw err;
       }
       return { entries: messages.length, outboxRows };
+    },
+    async close() {
+      await acknowledging;
+      await journalStore.close();
     },
   };
 }

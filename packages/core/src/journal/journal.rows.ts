@@ -64,6 +64,7 @@ export interface OutboxRow {
   message_key: string;
   payload: string;
   journal_id: string;
+  /** When the relay stored the row (not when the command ran: that is the journal id's time). */
   created_at: Date;
 }
 
@@ -132,6 +133,7 @@ export function toJournalRows(
     httpIdempotency: [],
   };
   const latestSnapshot = new Map<string, SnapshotRow>();
+  const storedAt = new Date();
   for (const { id, raw, entry } of messages) {
     const at = new Date(entry.at);
     const sortable = sortableJournalId(id);
@@ -198,7 +200,7 @@ export function toJournalRows(
         message_key: e.key,
         payload: e.payload,
         journal_id: id,
-        created_at: at,
+        created_at: storedAt,
       });
     }
   }

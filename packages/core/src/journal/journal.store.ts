@@ -1,179 +1,88 @@
-import type { Knex } from 'knex';
-import type { LowStockThresholds, OutboundSettings } from '../outbox/outbound.events.js';
-import { changedSkuIds, type JournalMessage, type JournalRows, toJournalRows } from './journal.rows.js';
+import knexFactory, { type Knex } from 'knex';
+import type { OutboundSettings } from '../outbox/outbound.events.js';
+import { changedSkuIds, type JournalMessage, toJournalRows } from './journal.rows.js';
+import { outboxStatements, recordStatements, thresholdStatements } from './journal.sql.js';
 
-/** MariaDB caps placeholders per statement; stay well below it with big batches. */
-const CHUNK = 500;
-
-function chunks<T>(rows: T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < rows.length; i += CHUNK) out.push(rows.slice(i, i + CHUNK));
-  return out;
+/** An outbox row the store just inserted: what the publisher sends, in id order. */
+export interface OutboxRecord {
+  id: number;
+  topic: string;
+  message_key: string;
+  payload: string;
 }
 
-function placeholders(columns: number, rows: number, row?: string): string {
-  const one = row ?? `(${new Array(columns).fill('?').join(', ')})`;
-  return new Array(rows).fill(one).join(', ');
+export interface JournalStore {
+  /**
+   * Writes one batch of journal entries in one transaction; returns the outbox rows it inserted
+   * (a re-applied entry inserts none), in id order.
+   */
+  store(messages: JournalMessage[], settings: OutboundSettings): Promise<OutboxRecord[]>;
+  close(): Promise<void>;
 }
 
-async function insertLedger(trx: Knex.Transaction, rows: JournalRows['ledger']): Promise<void> {
-  for (const part of chunks(rows)) {
-    // (journal_id, sku_id) is unique: a re-applied entry is ignored.
-    await trx.raw(
-      `INSERT IGNORE INTO inventory_ledger (journal_id, sku_id, delta_total, delta_reserved, total_after,
-        reserved_after, version, action, reason, order_id, causation_id, correlation_id, actor, created_at)
-       VALUES ${placeholders(14, part.length)}`,
-      part.flatMap((r) => [
-        r.journal_id,
-        r.sku_id,
-        r.delta_total,
-        r.delta_reserved,
-        r.total_after,
-        r.reserved_after,
-        r.version,
-        r.action,
-        r.reason,
-        r.order_id,
-        r.causation_id,
-        r.correlation_id,
-        r.actor,
-        r.created_at,
-      ]),
-    );
-  }
-}
-
-async function upsertSnapshots(trx: Knex.Transaction, rows: JournalRows['snapshots']): Promise<void> {
-  for (const part of chunks(rows)) {
-    // Only a newer version wins; `version` is assigned last because MariaDB evaluates the
-    // assignments left to right and the conditions must see the old version.
-    await trx.raw(
-      `INSERT INTO inventory_snapshot (sku_id, total, reserved, version, last_journal_id, updated_at)
-       VALUES ${placeholders(6, part.length)}
-       ON DUPLICATE KEY UPDATE
-         total = IF(VALUES(version) > version, VALUES(total), total),
-         reserved = IF(VALUES(version) > version, VALUES(reserved), reserved),
-         last_journal_id = IF(VALUES(version) > version, VALUES(last_journal_id), last_journal_id),
-         updated_at = IF(VALUES(version) > version, VALUES(updated_at), updated_at),
-         version = GREATEST(version, VALUES(version))`,
-      part.flatMap((r) => [r.sku_id, r.total, r.reserved, r.version, r.last_journal_id, r.updated_at]),
-    );
-  }
-}
-
-/** Status placeholder for "the entry does not change the status"; replaced by NONE on new rows. */
-const KEEP = 'KEEP';
-
-async function upsertReservations(trx: Knex.Transaction, rows: JournalRows['reservations']): Promise<void> {
-  for (const part of chunks(rows)) {
-    // Rows of one order apply in journal order; an older entry than the row's last one changes
-    // nothing. last_journal_id is assigned last so every condition sees the old value.
-    await trx.raw(
-      `INSERT INTO inventory_reservation (order_id, order_id_type, status, items, expires_at, outcomes,
-         last_journal_id, created_at, updated_at)
-       VALUES ${placeholders(0, part.length, '(?, ?, ?, ?, ?, JSON_OBJECT(?, ?), ?, ?, ?)')}
-       ON DUPLICATE KEY UPDATE
-         status = IF(VALUES(last_journal_id) > last_journal_id AND VALUES(status) <> '${KEEP}', VALUES(status), status),
-         items = IF(VALUES(last_journal_id) > last_journal_id AND VALUES(status) <> '${KEEP}', VALUES(items), items),
-         expires_at = IF(VALUES(last_journal_id) > last_journal_id AND VALUES(expires_at) IS NOT NULL,
-           VALUES(expires_at), expires_at),
-         outcomes = IF(VALUES(last_journal_id) > last_journal_id,
-           JSON_MERGE_PATCH(COALESCE(outcomes, '{}'), VALUES(outcomes)), outcomes),
-         updated_at = IF(VALUES(last_journal_id) > last_journal_id, VALUES(updated_at), updated_at),
-         last_journal_id = GREATEST(last_journal_id, VALUES(last_journal_id))`,
-      part.flatMap((r) => [
-        r.order_id,
-        r.order_id_type,
-        r.status ?? KEEP,
-        r.items,
-        r.expires_at,
-        r.action,
-        r.outcome,
-        r.last_journal_id,
-        r.updated_at,
-        r.updated_at,
-      ]),
-    );
-  }
-  await trx.raw(`UPDATE inventory_reservation SET status = 'NONE' WHERE status = '${KEEP}'`);
-}
-
-async function insertProcessed(trx: Knex.Transaction, rows: JournalRows['processed']): Promise<void> {
-  for (const part of chunks(rows)) {
-    await trx.raw(
-      `INSERT IGNORE INTO inventory_event_idempotency (event_id, action, journal_id, created_at)
-       VALUES ${placeholders(4, part.length)}`,
-      part.flatMap((r) => [r.event_id, r.action, r.journal_id, r.created_at]),
-    );
-  }
-}
-
-async function insertHttpIdempotency(
-  trx: Knex.Transaction,
-  rows: JournalRows['httpIdempotency'],
-): Promise<void> {
-  for (const part of chunks(rows)) {
-    // The first outcome per key wins, as in Redis: a replay appends no entry, so a second row for
-    // a key can only come from an entry re-applied after a crash (the same outcome).
-    await trx.raw(
-      `INSERT IGNORE INTO inventory_http_idempotency (idempotency_key, outcome, journal_id, created_at)
-       VALUES ${placeholders(4, part.length)}`,
-      part.flatMap((r) => [r.idempotency_key, r.outcome, r.journal_id, r.created_at]),
-    );
-  }
-}
-
-async function insertOutbox(trx: Knex.Transaction, rows: JournalRows['outbox']): Promise<number> {
-  let inserted = 0;
-  for (const part of chunks(rows)) {
-    // event_id is unique: re-projecting an entry cannot queue its events twice.
-    const [result] = await trx.raw(
-      `INSERT IGNORE INTO inventory_outbox (event_id, topic, message_key, payload, journal_id, created_at)
-       VALUES ${placeholders(6, part.length)}`,
-      part.flatMap((r) => [r.event_id, r.topic, r.message_key, r.payload, r.journal_id, r.created_at]),
-    );
-    inserted += (result as { affectedRows: number }).affectedRows;
-  }
-  return inserted;
-}
+type RawResult = [unknown[], unknown];
 
 /**
- * The low-stock thresholds of these SKUs (`inventory_sku_threshold`, set over the admin API). Read
- * in the batch's transaction, so the threshold applied is the one in force when the entry is
- * drained: normally milliseconds after the command ran.
+ * The drainer's own connection to MariaDB, with multi-statement queries allowed on it alone (the
+ * service's shared pool keeps them off): a batch is two round trips whatever its size. It takes
+ * the same settings as the knex instance it is given.
  */
-async function readThresholds(trx: Knex.Transaction, skuIds: string[]): Promise<LowStockThresholds> {
-  const thresholds = new Map<string, number>();
-  for (const part of chunks(skuIds)) {
-    const rows: Array<{ sku_id: string; threshold: number }> = await trx('inventory_sku_threshold')
-      .select('sku_id', 'threshold')
-      .whereIn('sku_id', part);
-    for (const r of rows) thresholds.set(r.sku_id, r.threshold);
-  }
-  return thresholds;
-}
+export function createJournalStore(knex: Knex): JournalStore {
+  const config = knex.client.config as Knex.Config;
+  const db = knexFactory({
+    ...config,
+    connection: { ...(config.connection as object), multipleStatements: true },
+    pool: { min: 0, max: 1 },
+  });
+  const raw = (sql: string, bindings: unknown[]) =>
+    db.raw(sql, bindings as Knex.RawBinding[]) as unknown as Promise<RawResult>;
 
-/**
- * Turns one batch of journal entries into rows and writes them in one READ COMMITTED transaction
- * (two relays' SKIP LOCKED reads do not block each other at that level; see design notes). Returns
- * how many outbox rows are new. Event ids do not depend on the thresholds, so a re-drained entry
- * whose threshold changed in between cannot queue a second `stock.low` (INSERT IGNORE by id).
- */
-export async function storeJournalBatch(
-  knex: Knex,
-  messages: JournalMessage[],
-  settings: OutboundSettings,
-): Promise<number> {
-  return knex.transaction(
-    async (trx) => {
-      const rows = toJournalRows(messages, settings, await readThresholds(trx, changedSkuIds(messages)));
-      await insertLedger(trx, rows.ledger);
-      await upsertSnapshots(trx, rows.snapshots);
-      await upsertReservations(trx, rows.reservations);
-      await insertProcessed(trx, rows.processed);
-      await insertHttpIdempotency(trx, rows.httpIdempotency);
-      return insertOutbox(trx, rows.outbox);
+  return {
+    /**
+     * (1) The low-stock thresholds of the batch's SKUs. Read just before the transaction: at READ
+     * COMMITTED that sees what a read inside it would, the thresholds in force when the entry is
+     * drained (normally milliseconds after the command ran). Event ids do not depend on them, so
+     * a re-drained entry whose threshold changed cannot queue a second `stock.low`.
+     * (2) One multi-statement query: the transaction with every insert and upsert, and COMMIT.
+     * The server stops at the first failing statement, leaving the transaction open, and the
+     * ROLLBACK here discards it; nothing of a failed batch is ever committed.
+     */
+    async store(messages, settings) {
+      const thresholds = new Map<string, number>();
+      for (const s of thresholdStatements(changedSkuIds(messages))) {
+        const [rows] = await raw(s.sql, s.bindings);
+        for (const r of rows as Array<{ sku_id: string; threshold: number }>)
+          thresholds.set(r.sku_id, r.threshold);
+      }
+      const rows = toJournalRows(messages, settings, thresholds);
+      const records = recordStatements(rows);
+      const outbox = outboxStatements(rows.outbox);
+      const statements = [...records, ...outbox];
+      const sql = [
+        'SET TRANSACTION ISOLATION LEVEL READ COMMITTED',
+        'START TRANSACTION',
+        ...statements.map((s) => s.sql),
+        'COMMIT',
+      ].join(';\n');
+      const connection: unknown = await db.client.acquireConnection();
+      try {
+        const [results] = (await db
+          .raw(sql, statements.flatMap((s) => s.bindings) as Knex.RawBinding[])
+          .connection(connection)) as unknown as RawResult;
+        // One result per statement: SET, START, the records, then the outbox inserts' RETURNING rows.
+        const first = 2 + records.length;
+        return results.slice(first, first + outbox.length).flatMap((r) => r as OutboxRecord[]);
+      } catch (err) {
+        // Also fails on a dead connection, which the pool then drops instead of reusing.
+        await db
+          .raw('ROLLBACK')
+          .connection(connection)
+          .catch(() => undefined);
+        throw err;
+      } finally {
+        await db.client.releaseConnection(connection);
+      }
     },
-    { isolationLevel: 'read committed' },
-  );
+    close: () => db.destroy(),
+  };
 }

@@ -1,6 +1,15 @@
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import type { Logger } from '../logging/logger.js';
 import type { MessageBus } from './kafka.adapter.js';
+import {
+  COMMIT_INTERVAL_MS,
+  type CommitOffsets,
+  createOffsetCommitter,
+  type OffsetCommitter,
+} from './offset.committer.js';
+
+/** Longest time the broker holds a fetch that finds no record. */
+export const FETCH_MAX_WAIT_MS = 500;
 
 export interface ConsumedMessage {
   topic: string;
@@ -14,9 +23,9 @@ export interface ConsumedMessage {
 export type BatchHandler = (messages: ConsumedMessage[]) => Promise<void>;
 
 export interface BusConsumer {
-  /** Runs until stop(); offsets are committed only after the handler returned for them. */
+  /** Runs until stop(); an offset is committed only after the handler returned for its message. */
   run(handler: BatchHandler): Promise<void>;
-  /** Stops fetching, lets the batch in flight finish and commit, then leaves the group. */
+  /** Stops fetching, lets the batch in flight finish, commits what was handled, then leaves the group. */
   stop(): Promise<void>;
 }
 
@@ -31,16 +40,21 @@ export interface ConsumerOptions {
 
 /**
  * kafkajs consumer with manual commits: after the handler returns for a chunk, its last offset is
- * resolved and committed. A throwing handler commits nothing for that chunk; kafkajs restarts
- * the consumer from the last committed offset after a backoff, so infrastructure errors are
- * retried, never skipped. The handler must be idempotent, which the stock scripts are.
+ * resolved and recorded, and the recorded offsets are committed every COMMIT_INTERVAL_MS and when
+ * the consumer stops (offset.committer.ts). A throwing handler records nothing for that chunk;
+ * kafkajs restarts the consumer from the last committed offset after a backoff, so
+ * infrastructure errors are retried, never skipped. The handler must be idempotent, which the
+ * stock scripts are.
  */
 export function createBusConsumer(bus: MessageBus, options: ConsumerOptions): BusConsumer {
   const log = options.logger.child({ component: 'consumer', groupId: options.groupId });
   const maxChunk = options.maxChunk ?? 500;
   const consumer: Consumer = bus.kafkajs.consumer({
     groupId: options.groupId,
-    maxWaitTimeInMs: 50,
+    // A fetch is a long poll: the broker answers as soon as one record is there (minBytes 1), so
+    // this bounds only how often an idle consumer asks again. At 50 ms, four idle groups cost the
+    // worker and the broker about 0.1 core each.
+    maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
     // A crashed member holds its partitions until its session times out: 10 s (Kafka's default
     // is 45 s) bounds how long a SIGKILLed worker's partitions wait for a replacement.
     sessionTimeout: 10_000,
@@ -48,6 +62,11 @@ export function createBusConsumer(bus: MessageBus, options: ConsumerOptions): Bu
     heartbeatInterval: 2_000,
     retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: Number.MAX_SAFE_INTEGER },
   });
+  const committer = createOffsetCommitter(log);
+  const commit: CommitOffsets = (offsets) => consumer.commitOffsets(offsets);
+  let stopping = false;
+  const timer = setInterval(() => void committer.flush(commit), COMMIT_INTERVAL_MS);
+  timer.unref();
   return {
     async run(handler) {
       await consumer.connect();
@@ -57,17 +76,30 @@ export function createBusConsumer(bus: MessageBus, options: ConsumerOptions): Bu
         partitionsConsumedConcurrently: 4,
         autoCommit: false,
         eachBatchAutoResolve: false,
-        eachBatch: (payload) => handleBatch(payload, handler, maxChunk, log),
+        eachBatch: async (payload) => {
+          await handleBatch(payload, handler, maxChunk, committer, log);
+          // A batch that finishes while the consumer stops commits before kafkajs leaves the group.
+          if (stopping) await committer.flush(commit);
+        },
       });
     },
     async stop() {
+      stopping = true;
+      clearInterval(timer);
+      await committer.flush(commit);
       await consumer.disconnect();
     },
   };
 }
 
-async function handleBatch(payload: EachBatchPayload, handler: BatchHandler, maxChunk: number, log: Logger) {
-  const { batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale } = payload;
+async function handleBatch(
+  payload: EachBatchPayload,
+  handler: BatchHandler,
+  maxChunk: number,
+  committer: OffsetCommitter,
+  log: Logger,
+) {
+  const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
   for (let start = 0; start < batch.messages.length; start += maxChunk) {
     // On shutdown or a rebalance, stop between chunks: what is committed is exactly what ran.
     if (!isRunning() || isStale()) return;
@@ -84,16 +116,12 @@ async function handleBatch(payload: EachBatchPayload, handler: BatchHandler, max
     const last = chunk[chunk.length - 1];
     if (last) {
       resolveOffset(last.offset);
-      // Explicit offsets: without them kafkajs commits nothing when autoCommit is off.
-      const next = (BigInt(last.offset) + 1n).toString();
-      await commitOffsetsIfNecessary({
-        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }],
-      });
+      committer.handled(batch.topic, batch.partition, last.offset);
     }
     await heartbeat();
   }
   log.debug(
     { topic: batch.topic, partition: batch.partition, count: batch.messages.length },
-    'batch committed',
+    'batch handled',
   );
 }

@@ -45,6 +45,7 @@ beforeEach(async () => {
   });
 });
 afterEach(async () => {
+  await drainer.close();
   await t.cleanup();
 });
 
