@@ -52,8 +52,8 @@ export function createBusConsumer(bus: MessageBus, options: ConsumerOptions): Bu
   const consumer: Consumer = bus.kafkajs.consumer({
     groupId: options.groupId,
     // A fetch is a long poll: the broker answers as soon as one record is there (minBytes 1), so
-    // this bounds only how often an idle consumer asks again. At 50 ms, four idle groups cost the
-    // worker and the broker about 0.1 core each.
+    // this bounds only how often an idle consumer asks again. At 50 ms an idle worker (four
+    // groups) used about 0.1 core, and the broker about as much to answer it.
     maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
     // A crashed member holds its partitions until its session times out: 10 s (Kafka's default
     // is 45 s) bounds how long a SIGKILLed worker's partitions wait for a replacement.

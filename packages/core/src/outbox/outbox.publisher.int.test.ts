@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Knex } from '../db/knex.factory.js';
 import type { OutboxRecord } from '../journal/journal.store.js';
 import type { BusProducer, OutgoingMessage } from '../kafka/kafka.adapter.js';
@@ -68,6 +68,12 @@ beforeEach(async () => {
     logger: createLogger({ name: 'test', level: 'silent', pretty: false }),
     batchSize: 3,
   });
+});
+
+// A publisher's marks run up to 100 ms after its sends: let them land before the next test's
+// TRUNCATE restarts the ids, or they would mark that test's rows.
+afterEach(async () => {
+  await publisher.settle();
 });
 
 describe('outbox publisher', () => {
