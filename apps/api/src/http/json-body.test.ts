@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLosslessNumber, parseJsonBody, stringifyLossless } from './json-body.js';
+import { isLosslessNumber, parseJsonBody, stringifyLossless, stringifyResponse } from './json-body.js';
 
 describe('parseJsonBody', () => {
   it('keeps an integer above 2^53 as its digits and small numbers as numbers', () => {
@@ -25,5 +25,17 @@ describe('stringifyLossless', () => {
   it('writes a big integer back with every digit', () => {
     const body = parseJsonBody('{"orderId": 18446744073709551615}');
     expect(stringifyLossless(body)).toBe('{"orderId":18446744073709551615}');
+  });
+});
+
+describe('stringifyResponse', () => {
+  it('writes plain data as JSON.stringify does', () => {
+    const data = { success: true, data: { skuId: 'A', total: 3, note: '"isLosslessNumber":true' } };
+    expect(stringifyResponse(data)).toBe(JSON.stringify(data));
+  });
+
+  it('writes a LosslessNumber anywhere in the data with every digit', () => {
+    const data = { data: { items: [{ orderId: parseJsonBody('18446744073709551615') }] } };
+    expect(stringifyResponse(data)).toBe('{"data":{"items":[{"orderId":18446744073709551615}]}}');
   });
 });

@@ -2,13 +2,15 @@ import type { FastifySchemaCompiler, FastifySerializerCompiler } from 'fastify';
 import type { z } from 'zod';
 import { validationError } from './api-error.js';
 import type { FieldErrorBody } from './envelope.js';
-import { isLosslessNumber } from './json-body.js';
+import { isLosslessNumber, stringifyResponse } from './json-body.js';
 
 /**
  * Schema compilers for the zod route schemas. Validation turns zod issues into the contract's
- * `fieldErrors` (field path, the rejected value, the reason); serialization is plain JSON.stringify
- * because every handler builds its response object explicitly (the schemas type it and document
- * it), and the hot read path should not pay for a second pass over the data.
+ * `fieldErrors` (field path, the rejected value, the reason). Serialization does not validate:
+ * every handler builds its response object explicitly (the schemas type it and document it), and
+ * the hot read path should not pay for a second pass over the data. It is the app's one response
+ * serializer, so Fastify sets `application/json; charset=utf-8` on every schema'd reply: a
+ * per-reply `reply.serializer()` skips that default and left replies without a Content-Type.
  */
 
 const maxEchoedLength = 256;
@@ -66,4 +68,4 @@ export const validatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema }) 
   };
 };
 
-export const serializerCompiler: FastifySerializerCompiler<unknown> = () => (data) => JSON.stringify(data);
+export const serializerCompiler: FastifySerializerCompiler<unknown> = () => stringifyResponse;

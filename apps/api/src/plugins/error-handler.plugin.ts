@@ -3,7 +3,7 @@ import fp from 'fastify-plugin';
 import { ApiError, ErrorCode } from '../http/api-error.js';
 import { errorEnvelope } from '../http/envelope.js';
 import { toApiError } from '../http/error-mapping.js';
-import { stringifyLossless } from '../http/json-body.js';
+import { stringifyResponse } from '../http/json-body.js';
 
 /**
  * One error handler and one not-found handler: every error leaves in the error envelope. Errors are
@@ -15,7 +15,7 @@ export function sendApiError(reply: FastifyReply, error: ApiError): FastifyReply
   return reply
     .code(error.statusCode)
     .type('application/json; charset=utf-8')
-    .serializer(stringifyLossless)
+    .serializer(stringifyResponse)
     .send(errorEnvelope(error.toBody(), error.extras.at));
 }
 
