@@ -1,5 +1,6 @@
 import {
   type AppConfig,
+  buildAsyncApiDocument,
   type Knex,
   type Logger,
   requireJwtSecret,
@@ -29,7 +30,7 @@ import { thresholdRoutes } from './routes/thresholds/index.js';
 
 /** What the API runs on; main.ts builds it from the configuration, tests from their own env. */
 export interface AppDeps {
-  config: Pick<AppConfig, 'http'>;
+  config: Pick<AppConfig, 'http' | 'kafka' | 'events'>;
   redis: ServiceDeps['redis'];
   knex: Knex;
   runner: StockRunner;
@@ -82,7 +83,10 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   const { runner, redis, knex } = deps;
   const ledger = createLedgerRepository({ knex });
   await app.register(healthRoutes, { redis, knex, timeoutMs, isRedisRestoring: options.isRedisRestoring });
-  await app.register(docsRoutes);
+  const { kafka, events } = deps.config;
+  await app.register(docsRoutes, {
+    asyncApi: buildAsyncApiDocument({ topics: kafka.topics, source: events.source }),
+  });
   await app.register(inventoryRoutes, { runner, ledger, databaseTimeoutMs: timeoutMs });
   await app.register(adminRoutes, { runner });
   await app.register(reservationRoutes, { runner });

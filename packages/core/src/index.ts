@@ -11,6 +11,7 @@ export {
   runMigrations,
 } from './db/knex.factory.js';
 export * from './errors/index.js';
+export * from './events/asyncapi.document.js';
 export * from './events/inbound.parser.js';
 export * from './events/inbound.schema.js';
 export * from './journal/journal.drainer.js';

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { z } from 'zod';
 import { type ApiMetrics, createApiMetrics } from '../api.metrics.js';
 
 /** /metrics, and the request duration of every response, recorded by route pattern and status. */
@@ -35,7 +36,20 @@ async function metricsSetup(app: FastifyInstance, options: MetricsPluginOptions)
   });
   app.get(
     '/metrics',
-    { schema: { tags: ['operations'], summary: 'Prometheus metrics' } },
+    {
+      schema: {
+        operationId: 'getMetrics',
+        tags: ['operations'],
+        summary: 'Prometheus metrics',
+        description: 'Request durations, stock outcomes and process metrics in the Prometheus text format.',
+        response: {
+          200: {
+            description: 'Prometheus text exposition format 0.0.4',
+            content: { 'text/plain': { schema: z.string() } },
+          },
+        },
+      },
+    },
     async (_request, reply) => {
       reply.type(metrics.registry.contentType);
       return metrics.registry.metrics();

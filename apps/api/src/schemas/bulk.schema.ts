@@ -10,7 +10,10 @@ const deltaReason = `must be a non-zero integer -${maxDelta}..${maxDelta}`;
 
 const deltaSchema = integer(-maxDelta, maxDelta)
   .refine((v) => v !== 0, deltaReason)
-  .meta({ description: `Signed change of the total: > 0 stock in (creates an absent SKU), < 0 stock out` });
+  .meta({
+    description: `Signed change of the total, not 0: > 0 stock in (creates an absent SKU), < 0 stock out`,
+    not: { enum: [0] },
+  });
 
 export const bulkAdjustItemSchema = z
   .object({
@@ -23,7 +26,11 @@ export const bulkAdjustItemSchema = z
   .refine((item) => (item.total === undefined) !== (item.delta === undefined), {
     message: 'must have exactly one of total or delta',
   })
-  .meta({ id: 'BulkAdjustItem', description: 'One SKU: exactly one of `total` or `delta`' });
+  .meta({
+    id: 'BulkAdjustItem',
+    description: 'One SKU: exactly one of `total` or `delta`',
+    oneOf: [{ required: ['total'] }, { required: ['delta'] }],
+  });
 
 export const bulkAdjustBodySchema = z.object({
   items: z
@@ -73,11 +80,12 @@ export const skuListQuerySchema = z.object({
     .regex(scanCursorPattern, 'is not a cursor returned by this API')
     .default('0')
     .meta({ description: 'The nextCursor of the previous page; absent to start' }),
-  limit: z.coerce
-    .number({ error: 'must be an integer 1..5000' })
-    .pipe(integer(1, 5000))
-    .default(1000)
-    .meta({ description: 'About how many SKUs per page (default 1000, at most 5000)' }),
+  limit: z.coerce.number({ error: 'must be an integer 1..5000' }).pipe(integer(1, 5000)).default(1000).meta({
+    description: 'About how many SKUs per page (default 1000, at most 5000)',
+    type: 'integer',
+    minimum: 1,
+    maximum: 5000,
+  }),
 });
 
 export const skuListResponseSchema = successSchema(

@@ -11,6 +11,12 @@ import { withFastAccept } from '../http/validation.js';
 // The core's rule (C0, DEL and C1 controls, lone surrogates), shared with the stock runner.
 export { hasForbiddenText };
 
+/**
+ * The document's form of the control-character rule, so a client's validator refuses what the API
+ * would (lone surrogates are left to the API: a JSON Schema pattern cannot name them portably).
+ */
+export const noControlCharactersPattern = '^[^\\u0000-\\u001f\\u007f-\\u009f]*$';
+
 /** Text of 1..max characters (code points, as JSON Schema counts them) without control characters. */
 export function text(max: number, min = 1) {
   return z
@@ -21,7 +27,7 @@ export function text(max: number, min = 1) {
       return length >= min && length <= max;
     }, `must be ${min}..${max} characters`)
     .refine((v) => !hasForbiddenText(v), 'must not contain control characters')
-    .meta({ minLength: min, maxLength: max });
+    .meta({ minLength: min, maxLength: max, pattern: noControlCharactersPattern });
 }
 
 /** What `text(max)` accepts, when the UTF-16 length alone settles it (the common case). */
@@ -67,10 +73,10 @@ export const quantitySchema = integer(STOCK_LIMITS.minQuantity, STOCK_LIMITS.max
 
 export const reasonSchema = text(64).meta({ description: 'Free-text reason kept in the ledger' });
 
-/** An exact integer kept as its digits (above 2^53); documented as an int64 number. */
+/** An exact integer kept as its digits (above 2^53); documented as a JSON integer of any size. */
 export const losslessIntegerSchema = z
   .custom<LosslessNumber>((v) => isLosslessNumber(v))
-  .meta({ type: 'integer', format: 'int64' });
+  .meta({ type: 'integer' });
 
 export const fieldErrorSchema = z.object({
   field: z.string(),
@@ -89,7 +95,7 @@ export const errorEnvelopeSchema = z
     }),
     timestamp: z.string().meta({ format: 'date-time' }),
   })
-  .meta({ id: 'ErrorEnvelope', description: 'Error envelope (contract §4)' });
+  .meta({ id: 'ErrorEnvelope', description: 'The envelope of every failed answer' });
 
 export function successSchema<T extends z.ZodType>(data: T) {
   return z.object({
@@ -101,12 +107,15 @@ export function successSchema<T extends z.ZodType>(data: T) {
 
 type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
 
-/** The error responses a route documents, all with the error envelope. */
+/**
+ * The error responses a route documents, all with the error envelope. 500 is added to every list:
+ * the error handler answers any unexpected failure with it, on any route.
+ */
 export function errorResponses<S extends ErrorStatus>(
   ...statuses: S[]
-): Record<S, typeof errorEnvelopeSchema> {
-  return Object.fromEntries(statuses.map((s) => [s, errorEnvelopeSchema])) as Record<
-    S,
+): Record<S | 500, typeof errorEnvelopeSchema> {
+  return Object.fromEntries([...statuses, 500].map((s) => [s, errorEnvelopeSchema])) as Record<
+    S | 500,
     typeof errorEnvelopeSchema
   >;
 }

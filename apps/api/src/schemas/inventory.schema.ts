@@ -51,11 +51,12 @@ export function decodeCursor(cursor: string): number | null {
 }
 
 export const historyQuerySchema = z.object({
-  limit: z.coerce
-    .number({ error: 'must be an integer 1..200' })
-    .pipe(integer(1, 200))
-    .default(50)
-    .meta({ description: 'Rows per page (default 50, at most 200)' }),
+  limit: z.coerce.number({ error: 'must be an integer 1..200' }).pipe(integer(1, 200)).default(50).meta({
+    description: 'Rows per page (default 50, at most 200)',
+    type: 'integer',
+    minimum: 1,
+    maximum: 200,
+  }),
   cursor: z
     .string()
     .transform((value, ctx) => {
@@ -67,7 +68,11 @@ export const historyQuerySchema = z.object({
       return id;
     })
     .optional()
-    .meta({ description: 'The nextCursor of the previous page' }),
+    .meta({
+      description:
+        'The nextCursor of the previous page (a cursor this API did not issue is refused with 400)',
+      pattern: '^[A-Za-z0-9_-]{1,32}$',
+    }),
 });
 
 export const ledgerRowSchema = z

@@ -5,6 +5,7 @@ import {
   hasForbiddenText,
   integer,
   losslessIntegerSchema,
+  noControlCharactersPattern,
   quantitySchema,
   skuIdInputSchema,
   successSchema,
@@ -21,6 +22,7 @@ export interface OrderRef {
 }
 
 const decimalOrderId = /^-?(0|[1-9][0-9]{0,19})$/;
+const largestBelow1e20 = 1e20 - 16_384; // the spacing of doubles just below 10^20 is 16,384
 
 /** A JSON number (any size, digits kept) or a string; numbers must be integers of up to 20 digits. */
 export const orderIdInputSchema = z
@@ -39,6 +41,15 @@ export const orderIdInputSchema = z
       ctx.addIssue({ code: 'custom', message: 'must be an integer of up to 20 digits' });
     }
     return { orderId: digits, orderIdType: 'number' };
+  })
+  .meta({
+    description: 'A JSON integer of up to 20 digits (kept exact above 2^53) or a string of 1..128 characters',
+    anyOf: [
+      // Up to 20 digits either way. The bound is the largest double below 10^20 (written
+      // 99999999999999980000): JSON Schema validators compare numbers as doubles.
+      { type: 'integer', minimum: -largestBelow1e20, maximum: largestBelow1e20, example: 1001 },
+      { type: 'string', minLength: 1, maxLength: 128, pattern: noControlCharactersPattern },
+    ],
   });
 
 export const orderItemSchema = z.object({ skuId: skuIdInputSchema, quantity: quantitySchema });
@@ -55,6 +66,12 @@ export const reserveBodySchema = z.object({
   correlationId: text(255).optional(),
 });
 
+/** Confirm takes no input: a body, when a client sends one (`{}` from a generated client), is ignored. */
+export const confirmBodySchema = z
+  .unknown()
+  .optional()
+  .meta({ description: 'Ignored: confirm deducts what was reserved for the order' });
+
 export const releaseBodySchema = z
   .object({
     reason: z
@@ -68,7 +85,10 @@ export const releaseBodySchema = z
 export const orderParamsSchema = textParams('orderId', STOCK_LIMITS.maxOrderIdLength);
 
 /** Echoed in the JSON type it arrived in: a number above 2^53 keeps every digit. */
-export const orderIdOutputSchema = z.union([z.string(), z.number().int(), losslessIntegerSchema]);
+export const orderIdOutputSchema = z.union([z.string(), z.number().int(), losslessIntegerSchema]).meta({
+  description: 'In the JSON type it arrived in: an integer (every digit, also above 2^53) or a string',
+  anyOf: [{ type: 'integer' }, { type: 'string' }],
+});
 
 export const reservationSchema = z
   .object({

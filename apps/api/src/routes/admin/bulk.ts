@@ -32,6 +32,7 @@ export const adminBulkRoutes: FastifyPluginAsyncZod<AdminBulkRoutesOptions> = as
       // 1000 items must always fit, even with an HTTP_BODY_LIMIT_BYTES below their worst case.
       bodyLimit: Math.max(app.initialConfig.bodyLimit ?? 0, BULK_BODY_LIMIT_BYTES),
       schema: {
+        operationId: 'bulkAdjustStock',
         tags: ['admin'],
         summary: 'Set totals or apply deltas to up to 1000 SKUs, all or nothing',
         description:
@@ -73,6 +74,7 @@ export const adminBulkRoutes: FastifyPluginAsyncZod<AdminBulkRoutesOptions> = as
     {
       config: { auth: 'admin' },
       schema: {
+        operationId: 'listStock',
         tags: ['admin'],
         summary: 'Every SKU, page by page (live values from Redis)',
         description:

@@ -35,6 +35,7 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app
     {
       config: { auth: 'admin' },
       schema: {
+        operationId: 'setStock',
         tags: ['admin'],
         summary: 'Create a SKU or set its absolute total',
         description:
@@ -63,6 +64,7 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app
       {
         config: { auth: 'admin' },
         schema: {
+          operationId: action === 'add' ? 'addStock' : 'decreaseStock',
           tags: ['admin'],
           summary: action === 'add' ? 'Stock in (an unknown SKU is created)' : 'Stock out',
           description:

@@ -40,7 +40,15 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthRoutesOptions> = async (a
 
   app.get(
     '/health/live',
-    { schema: { tags: ['operations'], summary: 'Liveness', response: { 200: liveResponseSchema } } },
+    {
+      schema: {
+        operationId: 'getLiveness',
+        tags: ['operations'],
+        summary: 'Liveness',
+        description: 'UP while the process answers; it checks no dependency (use readiness for that).',
+        response: { 200: liveResponseSchema },
+      },
+    },
     async () => successEnvelope({ status: 'UP' as const }),
   );
 
@@ -65,14 +73,24 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthRoutesOptions> = async (a
   }
 
   const readySchema = {
+    operationId: 'getReadiness',
     tags: ['operations'],
     summary: 'Readiness: Redis, MariaDB, and no Redis restore in progress',
+    description:
+      '200 when Redis and MariaDB answer and no Redis restore is running; 503 COMMON-503 otherwise, with ' +
+      'each check in `details.checks`.',
     response: { 200: readyResponseSchema, ...errorResponses(503) },
   };
   app.get('/health/ready', { schema: readySchema }, readiness);
   app.get(
     '/actuator/health',
-    { schema: { ...readySchema, summary: 'Readiness (the original service path)' } },
+    {
+      schema: {
+        ...readySchema,
+        operationId: 'getActuatorHealth',
+        summary: 'Readiness (the original service path)',
+      },
+    },
     readiness,
   );
 };

@@ -38,8 +38,12 @@ export const inventoryRoutes: FastifyPluginAsyncZod<InventoryRoutesOptions> = as
     {
       config: { auth: 'read' },
       schema: {
+        operationId: 'getStock',
         tags: ['inventory'],
         summary: 'Live stock of one SKU',
+        description:
+          'total, reserved and available as the live store holds them (Redis), with the version that ' +
+          '`expectedVersion` compares against. 404 INVENTORY-404-002 for an unknown SKU.',
         security,
         params: skuParamsSchema,
         response: { 200: stockResponseSchema, ...errorResponses(400, 401, 404, 429, 503) },
@@ -61,8 +65,12 @@ export const inventoryRoutes: FastifyPluginAsyncZod<InventoryRoutesOptions> = as
     {
       config: { auth: 'read' },
       schema: {
+        operationId: 'getStockBulk',
         tags: ['inventory'],
         summary: 'Live stock of up to 1000 SKUs',
+        description:
+          'One answer for many SKUs: `items` holds the SKUs that exist, `missing` the ids that do not ' +
+          '(a repeated id is answered once).',
         security,
         body: bulkBodySchema,
         response: { 200: bulkResponseSchema, ...errorResponses(400, 401, 413, 415, 429, 503) },
@@ -86,6 +94,7 @@ export const inventoryRoutes: FastifyPluginAsyncZod<InventoryRoutesOptions> = as
     {
       config: { auth: 'read' },
       schema: {
+        operationId: 'listStockMovements',
         tags: ['inventory'],
         summary: 'Stock movement ledger of one SKU, newest first (cursor pagination)',
         description:

@@ -1,11 +1,12 @@
 import type { OrderIdType, StockRunner } from '@inventory/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { successEnvelope } from '../../http/envelope.js';
-import { stringifyLossless } from '../../http/json-body.js';
 import { outcomeLabel } from '../../http/stock-outcome.js';
 import { writeContext } from '../../http/write-context.js';
+import { OPTIONAL_BODY } from '../../openapi/openapi.document.js';
 import { errorResponses, idempotencyHeadersSchema } from '../../schemas/common.schema.js';
 import {
+  confirmBodySchema,
   orderParamsSchema,
   releaseBodySchema,
   reservationResponseSchema,
@@ -30,8 +31,8 @@ function pathOrderIdType(orderId: string): OrderIdType {
 
 /**
  * Synchronous reservations: the same runner commands as order.placed / confirmed / cancelled, so an
- * HTTP reservation and a Kafka event for one order are one reservation. Replies are serialised
- * losslessly: a numeric orderId above 2^53 goes back with every digit.
+ * HTTP reservation and a Kafka event for one order are one reservation. A numeric orderId above
+ * 2^53 goes back with every digit (the app's response serializer is lossless).
  */
 export const reservationRoutes: FastifyPluginAsyncZod<ReservationRoutesOptions> = async (app, { runner }) => {
   app.post(
@@ -39,11 +40,14 @@ export const reservationRoutes: FastifyPluginAsyncZod<ReservationRoutesOptions> 
     {
       config: { auth: 'reservation' },
       schema: {
+        operationId: 'createReservation',
         tags: ['reservations'],
         summary: 'Reserve every item of an order, or none',
         description:
           'Same semantics as order.placed. 201 with the reservation; a repeat for the same orderId returns the ' +
-          'first answer. 409 INVENTORY-409-001 with details.failedItems when stock is short or a SKU is unknown.',
+          'first answer. 409 INVENTORY-409-001 with details.failedItems when stock is short or a SKU is unknown. ' +
+          'A SKU may be listed more than once (quantities add up); 400 when the order names more than 100 ' +
+          'distinct SKUs or a merged quantity passes 10^9.',
         security,
         headers: idempotencyHeadersSchema,
         body: reserveBodySchema,
@@ -60,7 +64,7 @@ export const reservationRoutes: FastifyPluginAsyncZod<ReservationRoutesOptions> 
       app.metrics.stockOutcome('reserve', outcomeLabel(outcome));
       const view = mapReserveOutcome(outcome, ref.orderId);
       request.log.info({ orderId: ref.orderId, correlationId: context.correlationId }, 'reservation created');
-      reply.code(201).serializer(stringifyLossless);
+      reply.code(201);
       return successEnvelope(view, outcome.entry?.at);
     },
   );
@@ -70,18 +74,21 @@ export const reservationRoutes: FastifyPluginAsyncZod<ReservationRoutesOptions> 
     {
       config: { auth: 'reservation' },
       schema: {
+        operationId: 'getReservation',
         tags: ['reservations'],
         summary: 'A reservation: status, items, expiresAt',
+        description:
+          'The reservation of one order as the live store holds it, whichever path (HTTP or order.placed) ' +
+          'made it. 404 INVENTORY-404-003 when the order has none.',
         security,
         params: orderParamsSchema,
         response: { 200: reservationResponseSchema, ...errorResponses(400, 401, 403, 404, 429, 503) },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const reservation = await runner.getReservation(request.params.orderId);
       const view = reservation === null ? null : reservationView(reservation);
       if (view === null) throw notFound(request.params.orderId);
-      reply.serializer(stringifyLossless);
       return successEnvelope(view);
     },
   );
@@ -107,17 +114,19 @@ export const reservationRoutes: FastifyPluginAsyncZod<ReservationRoutesOptions> 
       config: { auth: 'reservation' },
       schema: {
         ...settleSchema,
+        operationId: 'confirmReservation',
         summary: 'Confirm: deduct what was reserved',
         description: settleDescription,
+        body: confirmBodySchema,
+        [OPTIONAL_BODY]: true,
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const { orderId } = request.params;
       const context = writeContext(request, orderId);
       const outcome = await runner.confirm({ ...context, orderId, orderIdType: pathOrderIdType(orderId) });
       app.metrics.stockOutcome('confirm', outcomeLabel(outcome));
       const view = mapSettleOutcome(outcome, orderId, 'CONFIRMED');
-      reply.serializer(stringifyLossless);
       return successEnvelope(view, outcome.entry?.at);
     },
   );
@@ -128,12 +137,14 @@ export const reservationRoutes: FastifyPluginAsyncZod<ReservationRoutesOptions> 
       config: { auth: 'reservation' },
       schema: {
         ...settleSchema,
+        operationId: 'releaseReservation',
         summary: 'Release: give the reserved stock back',
         description: settleDescription,
         body: releaseBodySchema,
+        [OPTIONAL_BODY]: true,
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const { orderId } = request.params;
       const context = writeContext(request, orderId);
       const reason = request.body?.reason ?? 'MANUAL';
@@ -145,7 +156,6 @@ export const reservationRoutes: FastifyPluginAsyncZod<ReservationRoutesOptions> 
       });
       app.metrics.stockOutcome('release', outcomeLabel(outcome));
       const view = mapSettleOutcome(outcome, orderId, 'RELEASED');
-      reply.serializer(stringifyLossless);
       return successEnvelope(view, outcome.entry?.at);
     },
   );

@@ -41,6 +41,7 @@ export const thresholdRoutes: FastifyPluginAsyncZod<ThresholdRoutesOptions> = as
     {
       config: { auth: 'read' },
       schema: {
+        operationId: 'getLowStockThreshold',
         tags,
         summary: "A SKU's low-stock threshold",
         description: '`threshold: null` when none is set; 404 INVENTORY-404-002 for an unknown SKU.',
@@ -61,6 +62,7 @@ export const thresholdRoutes: FastifyPluginAsyncZod<ThresholdRoutesOptions> = as
     {
       config: { auth: 'admin' },
       schema: {
+        operationId: 'setLowStockThreshold',
         tags,
         summary: 'Set the low-stock threshold of a SKU',
         description:
@@ -91,6 +93,7 @@ export const thresholdRoutes: FastifyPluginAsyncZod<ThresholdRoutesOptions> = as
     {
       config: { auth: 'admin' },
       schema: {
+        operationId: 'deleteLowStockThreshold',
         tags,
         summary: 'Remove the low-stock threshold of a SKU',
         description: '200 with `threshold: null`, also when none was set.',
