@@ -13,7 +13,11 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
-          include: ['{apps,packages,scripts}/**/src/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: [
+            '{apps,packages,scripts}/**/src/**/*.test.ts',
+            'scripts/**/*.test.ts',
+            'test/**/*.test.ts',
+          ],
           exclude: ['**/*.int.test.ts', '**/node_modules/**'],
         },
       },

@@ -4,6 +4,7 @@ import { type ActiveRelay, startActiveRelay } from '../../apps/relay/src/relay.j
 import { createWorker, type Worker } from '../../apps/worker/src/worker.js';
 import {
   type BusProducer,
+  buildAsyncApiDocument,
   type Config,
   createConfiguredStockRunner,
   createKnex,
@@ -20,6 +21,7 @@ import {
   serviceTopics,
 } from '../../packages/core/src/index.js';
 import { deleteByPrefix, markRestored } from '../../packages/core/src/stock/stock.testing.js';
+import { asyncApiEventCheck } from './asyncapi.check.js';
 import { testServices } from './services.js';
 
 /** One record seen on an outbound or dead-letter topic. */
@@ -154,6 +156,12 @@ export async function startTestStack(extra: Record<string, string> = {}): Promis
     config.kafka.topics.productDefault,
   ]);
   const watched = topics.filter((t) => !inbound.has(t));
+  // Every event the pipeline publishes is checked against the AsyncAPI document; close() fails
+  // the test that saw one the document does not describe.
+  const checkEvent = asyncApiEventCheck(
+    buildAsyncApiDocument({ topics: config.kafka.topics, source: config.events.source }),
+  );
+  const undocumented: string[] = [];
   const collector = bus.kafkajs.consumer({ groupId: `test-collector-${run}`, maxWaitTimeInMs: 500 });
   await collector.connect();
   await collector.subscribe({ topics: watched, fromBeginning: true });
@@ -165,7 +173,10 @@ export async function startTestStack(extra: Record<string, string> = {}): Promis
         const id = `${batch.topic}/${batch.partition}/${message.offset}`;
         if (offsets.has(id)) continue;
         offsets.add(id);
-        seen.push(toSeen(batch.topic, message));
+        const record = toSeen(batch.topic, message);
+        seen.push(record);
+        if (!record.topic.endsWith('.DLT'))
+          undocumented.push(...checkEvent(record.topic, record.key, record.value));
       }
     },
   });
@@ -216,6 +227,11 @@ export async function startTestStack(extra: Record<string, string> = {}): Promis
       redis.disconnect();
       await knex.raw(`DROP DATABASE IF EXISTS \`${config.database.database}\``);
       await knex.destroy();
+      if (undocumented.length > 0) {
+        throw new Error(
+          `events that break the AsyncAPI document:\n  ${undocumented.slice(0, 20).join('\n  ')}`,
+        );
+      }
     },
   };
 }

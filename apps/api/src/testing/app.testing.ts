@@ -16,11 +16,13 @@ import {
 } from '../../../../packages/core/src/stock/stock.testing.js';
 import { testServices, uniquePrefix } from '../../../../test/support/services.js';
 import { type AppOptions, buildApp } from '../app.js';
+import { checkInjectsAgainstOpenApi } from './openapi.check.js';
 
 /**
  * The API test helper (house style: build() + app.inject + close in afterEach): a real app on the
  * real Redis and MariaDB, with its own Redis key prefix, real JWTs signed by the app, and a clock
- * the test can move. `close()` deletes every key under the prefix.
+ * the test can move. `close()` deletes every key under the prefix. Every `app.inject` is checked
+ * against the served OpenAPI document (openapi.check.ts).
  */
 
 export const TEST_JWT_SECRET = 'test-secret-for-the-inventory-api-0123456789';
@@ -77,6 +79,7 @@ export async function build(overrides: BuildOptions = {}): Promise<TestApp> {
   });
   await markRestored(redis, runner); // as the relay does after its restore: scripts need the marker
   const app = await buildApp({ config, redis, knex, runner, logger: overrides.logger }, overrides.options);
+  await checkInjectsAgainstOpenApi(app);
   const token: TestApp['token'] = (roles, sub = 'tester', options = {}) =>
     app.jwt.sign({ sub, roles }, options.expiresIn === undefined ? {} : { expiresIn: options.expiresIn });
   return {
