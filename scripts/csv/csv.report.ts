@@ -14,7 +14,8 @@ const counters = (f: FailedItem) =>
 /** One line per failing item of a rejected chunk, each with the line it came from. */
 export function describeRejection(error: ApiErrorBody, rows: CsvRow[]): string[] {
   const lineOf = new Map(rows.map((r) => [r.skuId, r.line]));
-  const failed = error.details?.failedItems;
+  // The bulk route's 404/409 list every failing item (the document types details loosely).
+  const failed = error.details?.failedItems as FailedItem[] | undefined;
   if (failed && failed.length > 0) {
     return failed.map(
       (f) => `line ${lineOf.get(f.skuId) ?? '?'}: ${showSku(f.skuId)}: ${f.reason} (${counters(f)})`,
