@@ -23,114 +23,118 @@ interface Channel {
   messages: Message[];
 }
 
-const skuCreated: Message = {
-  schema: 'SkuCreated',
-  type: 'product.sku.created',
-  summary: "Creates the SKU's stock (initialQuantity, default 0) unless it exists",
-  key: 'skuId',
-};
-
-const order = (schema: string, type: string, summary: string): Message => ({
+type Key = Message['key'];
+const message = (schema: string, type: string, key: Key, summary: string): Message => ({
   schema,
   type,
+  key,
   summary,
-  key: 'orderId',
 });
-const sku = (schema: string, type: string, summary: string): Message => ({
-  schema,
-  type,
-  summary,
-  key: 'skuId',
+const channel = (
+  topic: keyof KafkaTopics,
+  action: Channel['action'],
+  description: string,
+  m: Message,
+): Channel => ({
+  topic,
+  action,
+  description,
+  messages: [m],
 });
 
-const channels: Record<string, Channel> = {
-  orderPlaced: {
-    topic: 'orderPlaced',
-    action: 'receive',
-    description: 'Orders to reserve',
-    messages: [order('OrderPlaced', 'order.placed', 'Reserve every item, all or nothing')],
-  },
-  orderConfirmed: {
-    topic: 'orderConfirmed',
-    action: 'receive',
-    description: 'Orders to confirm',
-    messages: [order('OrderConfirmed', 'order.confirmed', 'Deduct what was reserved for the order')],
-  },
-  orderCancelled: {
-    topic: 'orderCancelled',
-    action: 'receive',
-    description: 'Orders to release',
-    messages: [order('OrderCancelled', 'order.cancelled', 'Give back what was reserved for the order')],
-  },
-  skuCreated: { topic: 'skuCreated', action: 'receive', description: 'New SKUs', messages: [skuCreated] },
-  productDefault: {
-    topic: 'productDefault',
-    action: 'receive',
-    description:
-      "The catalog's shared product topic: only product.sku.created is read, other types are skipped",
-    messages: [skuCreated],
-  },
-  stockReserved: {
-    topic: 'stockReserved',
-    action: 'send',
-    description: 'Orders whose items are all reserved',
-    messages: [order('StockReserved', 'stock.reserved', 'Every item is reserved until expiresAt')],
-  },
-  stockReservationFailed: {
-    topic: 'stockReservationFailed',
-    action: 'send',
-    description: 'Orders of which nothing was reserved',
-    messages: [
-      order(
+const skuCreated = message(
+  'SkuCreated',
+  'product.sku.created',
+  'skuId',
+  "Creates the SKU's stock unless it exists",
+);
+const sharedProductTopic =
+  "The catalog's shared product topic: only product.sku.created is read, others are skipped";
+
+/** Every topic of ours: what we consume (receive) and what the relay publishes (send). */
+const channels: Record<string, Channel> = Object.fromEntries(
+  [
+    channel(
+      'orderPlaced',
+      'receive',
+      'Orders to reserve',
+      message('OrderPlaced', 'order.placed', 'orderId', 'Reserve every item, all or nothing'),
+    ),
+    channel(
+      'orderConfirmed',
+      'receive',
+      'Orders to confirm',
+      message('OrderConfirmed', 'order.confirmed', 'orderId', 'Deduct what was reserved'),
+    ),
+    channel(
+      'orderCancelled',
+      'receive',
+      'Orders to release',
+      message('OrderCancelled', 'order.cancelled', 'orderId', 'Give back what was reserved'),
+    ),
+    channel('skuCreated', 'receive', 'New SKUs', skuCreated),
+    channel('productDefault', 'receive', sharedProductTopic, skuCreated),
+    channel(
+      'stockReserved',
+      'send',
+      'Orders whose items are all reserved',
+      message('StockReserved', 'stock.reserved', 'orderId', 'Every item is reserved until expiresAt'),
+    ),
+    channel(
+      'stockReservationFailed',
+      'send',
+      'Orders of which nothing was reserved',
+      message(
         'StockReservationFailed',
         'stock.reservation.failed',
+        'orderId',
         'Nothing was reserved; failedItems says why',
       ),
-    ],
-  },
-  stockConfirmed: {
-    topic: 'stockConfirmed',
-    action: 'send',
-    description: 'Confirmed reservations',
-    messages: [order('StockConfirmed', 'stock.confirmed', 'The reserved items were deducted')],
-  },
-  stockConfirmFailed: {
-    topic: 'stockConfirmFailed',
-    action: 'send',
-    description: 'Confirmations with nothing to confirm',
-    messages: [order('StockConfirmFailed', 'stock.confirm.failed', 'No reservation to confirm')],
-  },
-  stockReleased: {
-    topic: 'stockReleased',
-    action: 'send',
-    description: 'Reservations given back (cancelled, expired or released by hand)',
-    messages: [order('StockReleased', 'stock.released', 'The reserved items are available again')],
-  },
-  stockAdjusted: {
-    topic: 'stockAdjusted',
-    action: 'send',
-    description: 'Admin changes and SKU creation, one event per SKU changed',
-    messages: [sku('StockAdjusted', 'stock.adjusted', "A SKU's total changed")],
-  },
-  stockLow: {
-    topic: 'stockLow',
-    action: 'send',
-    description: 'SKUs whose available fell below their low-stock threshold',
-    messages: [sku('StockLow', 'stock.low', 'available fell below the threshold')],
-  },
-  stockDepleted: {
-    topic: 'stockDepleted',
-    action: 'send',
-    description: 'SKUs whose available reached 0',
-    messages: [sku('StockDepleted', 'stock.depleted', 'available reached 0')],
-  },
-  stockRestored: {
-    topic: 'stockRestored',
-    action: 'send',
-    description: 'SKUs whose available rose above 0 again',
-    messages: [sku('StockRestored', 'stock.restored', 'available rose above 0')],
-  },
-};
+    ),
+    channel(
+      'stockConfirmed',
+      'send',
+      'Confirmed reservations',
+      message('StockConfirmed', 'stock.confirmed', 'orderId', 'The reserved items were deducted'),
+    ),
+    channel(
+      'stockConfirmFailed',
+      'send',
+      'Confirmations with nothing to confirm',
+      message('StockConfirmFailed', 'stock.confirm.failed', 'orderId', 'No reservation to confirm'),
+    ),
+    channel(
+      'stockReleased',
+      'send',
+      'Reservations given back (cancelled, expired or released by hand)',
+      message('StockReleased', 'stock.released', 'orderId', 'The reserved items are available again'),
+    ),
+    channel(
+      'stockAdjusted',
+      'send',
+      'Admin changes and SKU creation, one event per SKU changed',
+      message('StockAdjusted', 'stock.adjusted', 'skuId', "A SKU's total changed"),
+    ),
+    channel(
+      'stockLow',
+      'send',
+      'SKUs whose available fell below their low-stock threshold',
+      message('StockLow', 'stock.low', 'skuId', 'available fell below the threshold'),
+    ),
+    channel(
+      'stockDepleted',
+      'send',
+      'SKUs whose available reached 0',
+      message('StockDepleted', 'stock.depleted', 'skuId', 'available reached 0'),
+    ),
+    channel(
+      'stockRestored',
+      'send',
+      'SKUs whose available rose above 0 again',
+      message('StockRestored', 'stock.restored', 'skuId', 'available rose above 0'),
+    ),
+  ].map((c) => [c.topic, c]),
+);
 
 function messageId(message: Message): string {
   return message.schema.charAt(0).toLowerCase() + message.schema.slice(1);
