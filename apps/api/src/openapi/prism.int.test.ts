@@ -33,8 +33,11 @@ interface Call {
   headers?: Record<string, string>;
 }
 
+const called: { method: string; path: string }[] = [];
+
 /** One call through Prism; returns the status after checking Prism let the answer through. */
 async function call({ method = 'GET', path, body, roles = ['ADMIN'], headers = {} }: Call) {
+  called.push({ method: method.toLowerCase(), path: path.split('?')[0] as string });
   const response = await fetch(`${prism.url}${path}`, {
     method,
     headers: {
@@ -58,7 +61,8 @@ const stockPath = (skuId: string) => `/api/v1/admin/inventory/${skuId}`;
 
 describe('the API through a Prism validating proxy', () => {
   it('answers every operations and health route as documented', async () => {
-    for (const path of ['/health/live', '/health/ready', '/actuator/health', '/metrics', '/openapi.json']) {
+    const operations = ['/health/live', '/health/ready', '/actuator/health', '/metrics'];
+    for (const path of [...operations, '/openapi.json', '/asyncapi.json']) {
       expect((await call({ path, roles: null })).status, path).toBe(200);
     }
   });
@@ -154,5 +158,16 @@ describe('the API through a Prism validating proxy', () => {
     expect((await reserve(orderId + 3, 1)).status).toBe(201);
     expect((await settle(orderId + 3, 'release')).status).toBe(200);
     expect((await settle(orderId + 4, 'confirm')).status).toBe(404);
+  });
+
+  it('has called every operation of the document', () => {
+    const document = t.app.swagger() as { paths: Record<string, Record<string, unknown>> };
+    const missed = Object.entries(document.paths).flatMap(([template, methods]) => {
+      const pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`);
+      return Object.keys(methods)
+        .filter((method) => !called.some((c) => c.method === method && pattern.test(c.path)))
+        .map((method) => `${method.toUpperCase()} ${template}`);
+    });
+    expect(missed).toEqual([]);
   });
 });
