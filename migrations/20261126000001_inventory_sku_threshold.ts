@@ -1,4 +1,4 @@
-// Low-stock thresholds (contract §3 `stock.low`): per-SKU configuration set over the admin API and
+// Low-stock thresholds (docs/contract.md §3 `stock.low`): per-SKU configuration set over the admin API and
 // read by the relay when it turns journal entries into outbox rows.
 //
 // A table of its own, not `inventory_snapshot.low_stock_threshold`: Redis is restored from the

@@ -2,7 +2,7 @@ import type { SeenRecord, TestStack } from '../support/pipeline.js';
 import { distinctOutcomes, type Workload } from './fault.support.js';
 import type { Adjustment } from './http-admin.js';
 
-/** Checks every invariant of design/architecture.md once the system is quiet; returns violations. */
+/** Checks every invariant of docs/architecture.md once the system is quiet; returns violations. */
 export async function checkInvariants(
   stack: TestStack,
   workload: Workload,

@@ -1,6 +1,6 @@
 import type { ErrorBody, FieldErrorBody } from './envelope.js';
 
-/** The error codes of contract §4, plus the few statuses the contract leaves unnamed (README). */
+/** The error codes of docs/contract.md §4, plus the few statuses the contract leaves unnamed (README). */
 export const ErrorCode = {
   INVALID_QUANTITY: 'INVENTORY-400-001',
   SKU_NOT_FOUND: 'INVENTORY-404-002',

@@ -1,5 +1,5 @@
 /**
- * The response envelopes of contract §4. Every JSON answer of the API, success or error, is one of
+ * The response envelopes of docs/contract.md §4. Every JSON answer of the API, success or error, is one of
  * these two shapes; /metrics, /docs and /openapi.json are the only non-envelope bodies.
  */
 

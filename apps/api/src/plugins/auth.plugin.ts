@@ -6,7 +6,7 @@ import { ApiError, ErrorCode } from '../http/api-error.js';
 import { createVerifiedTokenCache } from './verified-tokens.js';
 
 /**
- * Bearer JWT auth (contract §4): HS256 only (`alg: none` and every other algorithm are rejected),
+ * Bearer JWT auth (docs/contract.md §4): HS256 only (`alg: none` and every other algorithm are rejected),
  * claims `sub` and `roles`; `ROLE_ADMIN` counts as `ADMIN`, `ROLE_SERVICE` as `SERVICE`. Each route
  * names its policy in `config.auth`; the check runs in onRequest, before the body is even parsed.
  */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { integer, quantitySchema, reasonSchema, successSchema } from './common.schema.js';
 import { stockLevelSchema } from './inventory.schema.js';
 
-/** Admin adjustments (contract §4): absolute set, stock in, stock out. */
+/** Admin adjustments (docs/contract.md §4): absolute set, stock in, stock out. */
 
 export const setStockBodySchema = z.object({
   total: integer(0, STOCK_LIMITS.maxTotal).meta({ description: 'Absolute total, 0..10^12' }),

@@ -4,7 +4,7 @@ import { isLosslessNumber, type LosslessNumber } from '../http/json-body.js';
 import { withFastAccept } from '../http/validation.js';
 
 /**
- * Shared pieces of the request and response schemas (contract §4 limits and envelopes). The same
+ * Shared pieces of the request and response schemas (docs/contract.md §4 limits and envelopes). The same
  * zod objects validate requests and produce the OpenAPI document.
  */
 
@@ -62,7 +62,7 @@ export const skuIdSchema = text(STOCK_LIMITS.maxSkuIdLength).meta({
   example: 'ELEC-20260125-AB12-Black-M',
 });
 
-/** skuIds may arrive as JSON integers (contract §1); they are strings everywhere after that. */
+/** skuIds may arrive as JSON integers (docs/contract.md §1); they are strings everywhere after that. */
 export const skuIdInputSchema = z
   .union([skuIdSchema, z.number().int()], { error: 'must be a string of 1..128 characters or an integer' })
   .transform((v) => String(v));

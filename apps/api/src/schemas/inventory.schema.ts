@@ -2,7 +2,7 @@ import { STOCK_LIMITS } from '@inventory/core';
 import { z } from 'zod';
 import { integer, skuIdInputSchema, skuIdSchema, successSchema, textParams } from './common.schema.js';
 
-/** Stock queries: one SKU, many SKUs, and the movement history (contract §4). */
+/** Stock queries: one SKU, many SKUs, and the movement history (docs/contract.md §4). */
 
 export const skuParamsSchema = textParams('skuId', STOCK_LIMITS.maxSkuIdLength, skuIdSchema);
 

@@ -13,7 +13,7 @@ import {
   textParams,
 } from './common.schema.js';
 
-/** Synchronous reservations (contract §4), the HTTP twin of order.placed / confirmed / cancelled. */
+/** Synchronous reservations (docs/contract.md §4), the HTTP twin of order.placed / confirmed / cancelled. */
 
 /** An orderId as the core takes it: digits or text as a string, and the JSON type it came in. */
 export interface OrderRef {

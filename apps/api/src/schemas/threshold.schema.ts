@@ -2,7 +2,7 @@ import { STOCK_LIMITS } from '@inventory/core';
 import { z } from 'zod';
 import { integer, successSchema } from './common.schema.js';
 
-/** Low-stock thresholds (contract §3 `stock.low`): per-SKU configuration kept in MariaDB. */
+/** Low-stock thresholds (docs/contract.md §3 `stock.low`): per-SKU configuration kept in MariaDB. */
 
 export const thresholdBodySchema = z.object({
   threshold: integer(1, STOCK_LIMITS.maxTotal).meta({

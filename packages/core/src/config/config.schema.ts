@@ -192,7 +192,7 @@ export const envSchema = z.object({
   KAFKA_PARTITIONS: integer(1, 10_000).default(3),
   KAFKA_REPLICATION_FACTOR: integer(1, 32).default(1),
 
-  // Topic names (contract §2 and §3); each overridable for renamed or per-environment topics.
+  // Topic names (docs/contract.md §2 and §3); each overridable for renamed or per-environment topics.
   TOPIC_ORDER_PLACED: topic('koosco.commerce.order.placed'),
   TOPIC_ORDER_CONFIRMED: topic('koosco.commerce.order.confirmed'),
   TOPIC_ORDER_CANCELLED: topic('koosco.commerce.order.cancelled'),

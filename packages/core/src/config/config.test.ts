@@ -136,7 +136,7 @@ describe('loadConfig', () => {
     });
   });
 
-  describe('fallbacks from the original service (contract §5)', () => {
+  describe('fallbacks from the original service (docs/contract.md §5)', () => {
     it.each([
       [{ REDIS_HOST: 'cache', REDIS_PORT: '6380' }, 'redis://cache:6380/0'],
       [{ REDIS_HOST: 'cache' }, 'redis://cache:6379/0'],

@@ -5,7 +5,7 @@ import { hasForbiddenText } from '../stock/stock.validation.js';
 /**
  * Zod schemas for the inbound CloudEvents, over JSON parsed with lossless-json: every JSON number
  * arrives as a LosslessNumber (its exact digits), so order ids above 2^53 are never rounded.
- * Parsing is liberal where the producers differ (contract §1): `time` as ISO string or epoch
+ * Parsing is liberal where the producers differ (docs/contract.md §1): `time` as ISO string or epoch
  * seconds, `skuId` as string or number, unknown fields and explicit nulls tolerated.
  */
 

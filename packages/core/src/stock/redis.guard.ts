@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { RedisEvictionPolicyError } from './stock.errors.js';
 
 /**
- * Start-up check of the Redis the stock store lives in (architecture.md, "Redis data"):
+ * Start-up check of the Redis the stock store lives in (docs/architecture.md, "Redis data"):
  * a policy that may evict keys would silently drop stock, reservations or journal entries, so
  * anything but `noeviction` refuses to run; AOF off only warns (the relay restores from MariaDB).
  */

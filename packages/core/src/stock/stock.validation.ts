@@ -1,7 +1,7 @@
 import { StockInputError } from './stock.errors.js';
 import type { CommandContext, FieldError, OrderItem } from './stock.types.js';
 
-/** The contract's limits (contract.md §4) and the stock model's total cap. */
+/** The contract's limits (docs/contract.md §4) and the stock model's total cap. */
 export const STOCK_LIMITS = {
   minQuantity: 1,
   maxQuantity: 1_000_000_000,

@@ -4,7 +4,7 @@ import type { OpenAPIV3 } from 'openapi-types';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildStubApp } from '../../testing/stub.testing.js';
 
-/** Every route of contract §4 (plus the low-stock threshold routes), as OpenAPI paths. */
+/** Every route of docs/contract.md §4 (plus the low-stock threshold routes), as OpenAPI paths. */
 const contractRoutes: [method: string, path: string, body: boolean][] = [
   ['get', '/api/v1/inventory/{skuId}', false],
   ['post', '/api/v1/inventory/bulk', true],
