@@ -4,7 +4,9 @@ export interface InventoryErrorOptions {
   code: `INV_${string}`;
   /**
    * Whether trying the same thing again can succeed (a dependency was down) or cannot (bad input,
-   * bad config). Consumers retry the first and dead-letter the second.
+   * bad config). The API answers the first with 503 and the second as an internal error. The
+   * worker does not read it: input is validated (and dead-lettered) before a command runs, so any
+   * error a command throws makes the worker retry the chunk without committing its offsets.
    */
   retryable: boolean;
   cause?: unknown;

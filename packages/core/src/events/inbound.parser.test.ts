@@ -55,6 +55,24 @@ describe('parseInbound', () => {
     });
   });
 
+  it('when order.cancelled carries any reason the order service sends (or a new one), keeps it as given', () => {
+    const reasons = [
+      'USER_REQUEST',
+      'PAYMENT_TIMEOUT',
+      'PAYMENT_FAILED',
+      'STOCK_RESERVATION_FAILED',
+      'NEW_REASON',
+    ];
+    for (const reason of reasons) {
+      expect(
+        parseInbound('order.cancelled', envelope('order.cancelled', { orderId: 7, reason })),
+      ).toMatchObject({
+        status: 'ok',
+        event: { kind: 'order.cancelled', orderId: '7', reason },
+      });
+    }
+  });
+
   it('when the order id is above 2^53, keeps every digit', () => {
     const raw = `{"id":"x","specversion":"1.0","type":"order.confirmed","data":{"orderId":9007199254740993123}}`;
     expect(parseInbound('order.confirmed', raw)).toMatchObject({
