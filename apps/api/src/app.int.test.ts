@@ -77,10 +77,14 @@ describe('request logs', () => {
 });
 
 describe('rate limiting', () => {
+  const stock = (headers: Record<string, string>) =>
+    t.app.inject({ method: 'GET', url: '/api/v1/inventory/A', headers });
+  const bearer = (roles: string[], sub: string) => ({ authorization: `Bearer ${t.token(roles, sub)}` });
+
   it('past HTTP_RATE_LIMIT_MAX per minute, answers 429 COMMON-429 in the envelope; probes are not limited', async () => {
     // Arrange
     t = await build({ env: { HTTP_RATE_LIMIT_MAX: '2' } });
-    const get = () => t.app.inject({ method: 'GET', url: '/api/v1/inventory/A', headers: t.auth() });
+    const get = () => stock(t.auth());
     // Act
     const statuses = [(await get()).statusCode, (await get()).statusCode];
     const limited = await get();
@@ -91,6 +95,48 @@ describe('rate limiting', () => {
     expect(limited.json()).toMatchObject({ success: false, error: { code: 'COMMON-429' } });
     expect(limited.headers['retry-after']).toBeDefined();
     expect(probe.statusCode).toBe(200);
+  });
+
+  it('counts per token subject, not per address: another subject from the same address is not limited', async () => {
+    // Arrange
+    t = await build({ env: { HTTP_RATE_LIMIT_MAX: '2' } });
+    for (let i = 0; i < 2; i++) await stock(bearer([], 'storefront-a'));
+    // Act
+    const limited = await stock(bearer([], 'storefront-a'));
+    const other = await stock(bearer([], 'storefront-b'));
+    // Assert
+    expect(limited.statusCode).toBe(429);
+    expect(other.statusCode).toBe(404);
+  });
+
+  it('does not limit SERVICE tokens unless HTTP_RATE_LIMIT_SERVICE_MAX is set, then uses that', async () => {
+    // Arrange
+    t = await build({ env: { HTTP_RATE_LIMIT_MAX: '2' } });
+    const unlimited = [];
+    for (let i = 0; i < 5; i++)
+      unlimited.push((await stock(bearer(['SERVICE'], 'order-service'))).statusCode);
+    await t.close();
+    t = await build({ env: { HTTP_RATE_LIMIT_MAX: '1', HTTP_RATE_LIMIT_SERVICE_MAX: '3' } });
+    const limited = [];
+    for (let i = 0; i < 4; i++) limited.push((await stock(bearer(['SERVICE'], 'order-service'))).statusCode);
+    // Assert
+    expect(unlimited).toEqual([404, 404, 404, 404, 404]);
+    expect(limited).toEqual([404, 404, 404, 429]);
+  });
+
+  it('counts requests without a valid token per address', async () => {
+    // Arrange
+    t = await build({ env: { HTTP_RATE_LIMIT_MAX: '2', HTTP_READS_PUBLIC: 'true' } });
+    const anonymous = (ip: string) =>
+      t.app.inject({ method: 'GET', url: '/api/v1/inventory/A', remoteAddress: ip });
+    // Act
+    const first = [(await anonymous('10.0.0.1')).statusCode, (await anonymous('10.0.0.1')).statusCode];
+    const limited = await anonymous('10.0.0.1');
+    const other = await anonymous('10.0.0.2');
+    // Assert
+    expect(first).toEqual([404, 404]);
+    expect(limited.statusCode).toBe(429);
+    expect(other.statusCode).toBe(404);
   });
 });
 

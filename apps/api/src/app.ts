@@ -74,7 +74,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   await app.register(swaggerPlugin);
   await app.register(errorHandlerPlugin);
   await app.register(requestContextPlugin);
-  await app.register(rateLimitPlugin, { max: http.rateLimitMax });
+  await app.register(rateLimitPlugin, { max: http.rateLimitMax, serviceMax: http.rateLimitServiceMax });
   await app.register(authPlugin, { secret, readsPublic: http.readsPublic });
   await app.register(jsonBodyPlugin);
   await app.register(metricsPlugin, { metrics: deps.metrics });

@@ -32,6 +32,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
   }
+  interface FastifyInstance {
+    /** The principal of the request's bearer token, or null without a valid one (never throws). */
+    identify(request: FastifyRequest): Principal | null;
+  }
 }
 
 export interface AuthOptions {
@@ -133,6 +137,14 @@ async function authSetup(app: FastifyInstance, options: AuthOptions): Promise<vo
       done(refusal(request, policy));
     };
   }
+
+  app.decorate('identify', (request: FastifyRequest): Principal | null => {
+    try {
+      return authenticate(request);
+    } catch {
+      return null;
+    }
+  });
 
   // A route-level hook, appended after the rate limiter's (registered first), so floods of bad
   // tokens are throttled too; public routes carry no auth hook at all.

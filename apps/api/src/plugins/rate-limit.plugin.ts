@@ -1,11 +1,26 @@
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ApiError, ErrorCode } from '../http/api-error.js';
+import { subjectKey } from './auth.plugin.js';
 
 export interface RateLimitOptions {
-  /** Requests per client (IP address) per minute. */
+  /** Requests per minute per token subject (per IP address without a valid token). */
   max: number;
+  /** The same for tokens with the SERVICE role; 0 = not limited. */
+  serviceMax: number;
+}
+
+/**
+ * Who a request counts against: the token's subject, so one order service behind one address (or
+ * many behind a NAT) is not throttled as one client; the IP address only without a valid token.
+ * SERVICE tokens get their own bucket size. The token is verified once: the auth hook that runs
+ * next finds it in the verified-token cache.
+ */
+function limitKey(request: FastifyRequest): string {
+  const principal = request.server.identify(request);
+  if (principal === null) return `ip:${request.ip}`;
+  return `${principal.roles.has('SERVICE') ? 'svc' : 'sub'}:${subjectKey(principal.subject)}`;
 }
 
 /** Probes and scrapes are never limited: a throttled readiness probe would take the pod out. */
@@ -21,7 +36,9 @@ async function rateLimitSetup(app: FastifyInstance, options: RateLimitOptions): 
   });
   await app.register(rateLimit, {
     global: true,
-    max: options.max,
+    keyGenerator: limitKey,
+    max: (_request, key) => (key.startsWith('svc:') ? options.serviceMax : options.max),
+    allowList: (_request, key) => options.serviceMax === 0 && key.startsWith('svc:'),
     timeWindow: 60_000,
     errorResponseBuilder: (_request, context) =>
       new ApiError(429, ErrorCode.TOO_MANY_REQUESTS, `Too many requests: at most ${context.max} per minute`, {

@@ -64,8 +64,10 @@ export interface HttpConfig {
   jwtSecret: string | undefined;
   /** When true, GET routes need no token. */
   readsPublic: boolean;
-  /** Requests per client per minute. */
+  /** Requests per minute per token subject (per IP address without a token). */
   rateLimitMax: number;
+  /** The same for SERVICE tokens; 0 = not limited. */
+  rateLimitServiceMax: number;
   bodyLimitBytes: number;
 }
 
@@ -189,6 +191,7 @@ function toConfig(env: Env): Config {
       jwtSecret: env.JWT_SECRET,
       readsPublic: env.HTTP_READS_PUBLIC,
       rateLimitMax: env.HTTP_RATE_LIMIT_MAX,
+      rateLimitServiceMax: env.HTTP_RATE_LIMIT_SERVICE_MAX,
       bodyLimitBytes: env.HTTP_BODY_LIMIT_BYTES,
     },
     ops: { workerPort: env.WORKER_OPS_PORT, relayPort: env.RELAY_OPS_PORT },

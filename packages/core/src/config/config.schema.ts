@@ -215,7 +215,10 @@ export const envSchema = z.object({
   RELAY_OPS_PORT: integer(0, 65535).default(9465),
   JWT_SECRET: z.string().min(32, { error: 'must be at least 32 characters (HS256 key)' }).optional(),
   HTTP_READS_PUBLIC: boolean().default(false),
-  HTTP_RATE_LIMIT_MAX: integer(1).default(1000), // requests per client per minute
+  // Requests per minute per token subject (per IP address for requests without a token).
+  HTTP_RATE_LIMIT_MAX: integer(1).default(6000),
+  // The same for tokens with the SERVICE role; 0 = not limited (service-to-service traffic).
+  HTTP_RATE_LIMIT_SERVICE_MAX: integer(0).default(0),
   HTTP_BODY_LIMIT_BYTES: integer(1024, 100 * 1024 * 1024).default(1024 * 1024),
 
   // Stock model (docs/stock-model.md).

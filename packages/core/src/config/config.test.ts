@@ -41,7 +41,8 @@ describe('loadConfig', () => {
         port: 8083,
         jwtSecret: undefined,
         readsPublic: false,
-        rateLimitMax: 1000,
+        rateLimitMax: 6000,
+        rateLimitServiceMax: 0,
         bodyLimitBytes: 1_048_576,
       });
       expect(config.stock).toEqual({
