@@ -63,7 +63,10 @@ describe('redelivery and replay', () => {
     const idsBefore = outcomeIds();
 
     // Act again: a second worker in a new consumer group reads every topic from offset 0
-    const replayConfig = loadConfig({ ...stack.env, KAFKA_GROUP_ID: `${stack.config.kafka.groupId}-replay` });
+    const replayConfig = loadConfig({
+      ...stack.env,
+      KAFKA_GROUP_ID_PREFIX: `${stack.config.kafka.groupIdPrefix}-replay`,
+    });
     const replay = createWorker({
       config: replayConfig,
       logger,
@@ -72,8 +75,8 @@ describe('redelivery and replay', () => {
       runner: stack.runner,
     });
     await replay.start();
-    await waitForCommittedEnd(stack, `${replayConfig.kafka.groupId}.order-placed`, t.orderPlaced);
-    await waitForCommittedEnd(stack, `${replayConfig.kafka.groupId}.order-cancelled`, t.orderCancelled);
+    await waitForCommittedEnd(stack, `${replayConfig.kafka.groupIdPrefix}.order-placed`, t.orderPlaced);
+    await waitForCommittedEnd(stack, `${replayConfig.kafka.groupIdPrefix}.order-cancelled`, t.orderCancelled);
     await replay.stop();
     await new Promise((r) => setTimeout(r, 500)); // give a wrongly journaled outcome time to show up
 

@@ -90,7 +90,7 @@ export function isolatedEnv(run: string, extra: Record<string, string> = {}): Re
     DATABASE_URL: dbUrl.toString(),
     KAFKA_BROKERS: testServices.kafkaBrokers.join(','),
     REDIS_KEY_PREFIX: `test-${run}:`,
-    KAFKA_GROUP_ID: `test-${run}`,
+    KAFKA_GROUP_ID_PREFIX: `test-${run}`,
     RELAY_LOCK_NAME: `test-relay-${run}`,
     RELAY_POLL_INTERVAL_MS: '20',
     RELAY_EXPIRY_SWEEP_INTERVAL_MS: '100',

@@ -56,11 +56,11 @@ function rolesOf(config: Config): Role[] {
 }
 
 /**
- * One consumer group per role (`<KAFKA_GROUP_ID>.<role>`), so each topic scales on its own: more
+ * One consumer group per role (`<KAFKA_GROUP_ID_PREFIX>.<role>`), so each topic scales on its own: more
  * worker replicas with WORKER_CONSUMERS=order-placed add consumers for that topic only.
  */
 export function groupIdFor(config: Config, role: WorkerConsumer): string {
-  return `${config.kafka.groupId}.${role}`;
+  return `${config.kafka.groupIdPrefix}.${role}`;
 }
 
 /** The consumer groups this worker runs and their topics (for the consumer lag metric). */

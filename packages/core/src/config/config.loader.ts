@@ -20,8 +20,33 @@ export const DEFAULT_DATABASE: Readonly<DatabaseConnection> = {
   database: 'inventory',
 };
 export const DEFAULT_KAFKA_BROKERS = ['127.0.0.1:9092'];
-/** The original service's database name, used when it is configured through its DB_* variables. */
+/** The original service's default database name (its DB_NAME default); named in a warning only. */
 export const LEGACY_DATABASE_NAME = 'commerce-inventory';
+const DEFAULT_GROUP_ID_PREFIX = 'inventory-service';
+
+/** What a start-up should say about this environment: renamed variables, defaults that differ. */
+function configWarnings(env: Env): string[] {
+  const warnings: string[] = [];
+  if (env.KAFKA_GROUP_ID !== undefined) {
+    warnings.push(
+      env.KAFKA_GROUP_ID_PREFIX === undefined
+        ? 'KAFKA_GROUP_ID is read as KAFKA_GROUP_ID_PREFIX (its new name): the groups are <prefix>.<role>'
+        : 'KAFKA_GROUP_ID is ignored: KAFKA_GROUP_ID_PREFIX is set',
+    );
+  }
+  const dbVariables = [env.DB_HOST, env.DB_PORT, env.DB_USERNAME, env.DB_PASSWORD];
+  if (
+    env.DATABASE_URL === undefined &&
+    env.DB_NAME === undefined &&
+    dbVariables.some((v) => v !== undefined)
+  ) {
+    warnings.push(
+      `DB_NAME is not set: using database '${DEFAULT_DATABASE.database}' (the original service defaulted to ` +
+        `'${LEGACY_DATABASE_NAME}'; set DB_NAME to keep using that one)`,
+    );
+  }
+  return warnings;
+}
 
 export type DatabaseConfig = DatabaseConnection;
 
@@ -50,7 +75,8 @@ export interface KafkaTopics {
 export interface KafkaConfig {
   brokers: string[];
   clientId: string;
-  groupId: string;
+  /** Prefix of the workers' consumer groups: `<groupIdPrefix>.<role>`. */
+  groupIdPrefix: string;
   /** Used when the service creates its topics. */
   partitions: number;
   replicationFactor: number;
@@ -116,6 +142,8 @@ export interface Config {
   relay: RelayConfig;
   events: { source: string };
   log: { level: (typeof LOG_LEVELS)[number]; pretty: boolean };
+  /** Settings that work but deserve a word at start-up (a former variable name, a default that differs). */
+  warnings: readonly string[];
 }
 
 /** Alias for code that names the whole configuration object after the app. */
@@ -165,7 +193,7 @@ function toConfig(env: Env): Config {
     kafka: {
       brokers: env.KAFKA_BROKERS ?? env.SPRING_KAFKA_BOOTSTRAP_SERVERS ?? [...DEFAULT_KAFKA_BROKERS],
       clientId: env.KAFKA_CLIENT_ID,
-      groupId: env.KAFKA_GROUP_ID,
+      groupIdPrefix: env.KAFKA_GROUP_ID_PREFIX ?? env.KAFKA_GROUP_ID ?? DEFAULT_GROUP_ID_PREFIX,
       partitions: env.KAFKA_PARTITIONS,
       replicationFactor: env.KAFKA_REPLICATION_FACTOR,
       topics: {
@@ -215,6 +243,7 @@ function toConfig(env: Env): Config {
     },
     events: { source: env.EVENT_SOURCE },
     log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY },
+    warnings: configWarnings(env),
   };
 }
 
@@ -228,8 +257,8 @@ function resolveRedisUrl(env: Env): string {
 }
 
 /**
- * DATABASE_URL wins; otherwise, if any DB_* variable is set, the original service's variables with
- * its defaults (database `commerce-inventory`), so an existing deployment needs no new config.
+ * DATABASE_URL wins; otherwise the original service's DB_* variables, each falling back to the
+ * same default as without them (setting DB_HOST alone does not change the database name).
  */
 function resolveDatabase(env: Env): DatabaseConfig {
   if (env.DATABASE_URL !== undefined) return env.DATABASE_URL;
@@ -238,10 +267,10 @@ function resolveDatabase(env: Env): DatabaseConfig {
     return { ...DEFAULT_DATABASE };
   }
   return {
-    host: env.DB_HOST ?? '127.0.0.1',
-    port: env.DB_PORT ?? 3306,
-    user: env.DB_USERNAME ?? 'root',
-    password: env.DB_PASSWORD,
-    database: env.DB_NAME ?? LEGACY_DATABASE_NAME,
+    host: env.DB_HOST ?? DEFAULT_DATABASE.host,
+    port: env.DB_PORT ?? DEFAULT_DATABASE.port,
+    user: env.DB_USERNAME ?? DEFAULT_DATABASE.user,
+    password: env.DB_PASSWORD ?? DEFAULT_DATABASE.password,
+    database: env.DB_NAME ?? DEFAULT_DATABASE.database,
   };
 }

@@ -188,7 +188,10 @@ export const envSchema = z.object({
   KAFKA_BROKERS: brokerList().optional(),
   SPRING_KAFKA_BOOTSTRAP_SERVERS: brokerList().optional(),
   KAFKA_CLIENT_ID: z.string().min(1).max(255).default('inventory-service'),
-  KAFKA_GROUP_ID: z.string().min(1).max(255).default('inventory-service'),
+  // Prefix of the workers' consumer groups (`<prefix>.<role>`, one group per consumer role).
+  KAFKA_GROUP_ID_PREFIX: z.string().min(1).max(200).optional(),
+  // The former name of KAFKA_GROUP_ID_PREFIX, still read (with a warning at start-up).
+  KAFKA_GROUP_ID: z.string().min(1).max(200).optional(),
   KAFKA_PARTITIONS: integer(1, 10_000).default(3),
   KAFKA_REPLICATION_FACTOR: integer(1, 32).default(1),
 

@@ -32,7 +32,7 @@ describe('loadConfig', () => {
       expect(config.kafka).toMatchObject({
         brokers: ['127.0.0.1:9092'],
         clientId: 'inventory-service',
-        groupId: 'inventory-service',
+        groupIdPrefix: 'inventory-service',
         partitions: 3,
         replicationFactor: 1,
       });
@@ -164,7 +164,7 @@ describe('loadConfig', () => {
       });
     });
 
-    it('when DB_* variables are set without DB_NAME, uses the database commerce-inventory', () => {
+    it('when DB_* variables are set without DB_NAME, keeps the default database and says so', () => {
       const config = loadConfig({ DB_HOST: 'mariadb', DB_USERNAME: 'svc', DB_PASSWORD: 's3cret' });
 
       expect(config.database).toEqual({
@@ -172,15 +172,34 @@ describe('loadConfig', () => {
         port: 3306,
         user: 'svc',
         password: 's3cret',
-        database: 'commerce-inventory',
+        database: 'inventory',
+      });
+      expect(config.warnings).toEqual([
+        expect.stringContaining("DB_NAME is not set: using database 'inventory'"),
+      ]);
+    });
+
+    it('when only DB_PASSWORD is set, changes nothing else', () => {
+      expect(loadConfig({ DB_PASSWORD: 'pw' }).database).toEqual({
+        host: '127.0.0.1',
+        port: 3306,
+        user: 'root',
+        database: 'inventory',
+        password: 'pw',
       });
     });
 
-    it('when only DB_PASSWORD is set, still switches to the original defaults', () => {
-      expect(loadConfig({ DB_PASSWORD: 'pw' }).database).toMatchObject({
-        database: 'commerce-inventory',
-        password: 'pw',
-      });
+    it('when KAFKA_GROUP_ID (the former name) is set, reads it as the group prefix and warns', () => {
+      const former = loadConfig({ KAFKA_GROUP_ID: 'legacy' });
+      const both = loadConfig({ KAFKA_GROUP_ID: 'legacy', KAFKA_GROUP_ID_PREFIX: 'new' });
+
+      expect(former.kafka.groupIdPrefix).toBe('legacy');
+      expect(former.warnings).toEqual([
+        expect.stringContaining('KAFKA_GROUP_ID is read as KAFKA_GROUP_ID_PREFIX'),
+      ]);
+      expect(both.kafka.groupIdPrefix).toBe('new');
+      expect(both.warnings).toEqual(['KAFKA_GROUP_ID is ignored: KAFKA_GROUP_ID_PREFIX is set']);
+      expect(loadConfig({}).warnings).toEqual([]);
     });
 
     it.each([

@@ -43,6 +43,7 @@ export async function createServiceDeps(
     pretty: config.log.pretty,
     buffered: options.bufferedLogs,
   });
+  for (const warning of config.warnings) logger.warn(warning);
   const redis = createRedis({
     url: config.redis.url,
     connectionName: `inventory-${name}`,
