@@ -394,6 +394,7 @@ export interface components {
     schemas: {
         /** @description One SKU: exactly one of `total` or `delta` */
         BulkAdjustItemInput: {
+            /** @description SKU id: free text (non-ASCII allowed), 1..128 characters, no control characters; or an integer */
             skuId: string | number;
             /** @description Absolute total, 0..10^12 (creates an absent SKU, like PUT) */
             total?: number;
@@ -2689,6 +2690,7 @@ export interface operations {
                     /** @description A JSON integer of up to 20 digits (kept exact above 2^53) or a string of 1..128 characters */
                     orderId: number | string;
                     items: {
+                        /** @description SKU id: free text (non-ASCII allowed), 1..128 characters, no control characters; or an integer */
                         skuId: string | number;
                         /** @example 2 */
                         quantity: number;

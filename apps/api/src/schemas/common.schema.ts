@@ -1,4 +1,11 @@
-import { hasForbiddenText, STOCK_LIMITS } from '@inventory/core';
+import {
+  hasForbiddenText,
+  isBoundedText,
+  NO_CONTROL_CHARACTERS_PATTERN,
+  quantityInput,
+  STOCK_LIMITS,
+  skuIdInput,
+} from '@inventory/core';
 import { z } from 'zod';
 import { isLosslessNumber, type LosslessNumber } from '../http/json-body.js';
 import { withFastAccept } from '../http/validation.js';
@@ -11,11 +18,7 @@ import { withFastAccept } from '../http/validation.js';
 // The core's rule (C0, DEL and C1 controls, lone surrogates), shared with the stock runner.
 export { hasForbiddenText };
 
-/**
- * The document's form of the control-character rule, so a client's validator refuses what the API
- * would (lone surrogates are left to the API: a JSON Schema pattern cannot name them portably).
- */
-export const noControlCharactersPattern = '^[^\\u0000-\\u001f\\u007f-\\u009f]*$';
+export const noControlCharactersPattern = NO_CONTROL_CHARACTERS_PATTERN;
 
 /** Text of 1..max characters (code points, as JSON Schema counts them) without control characters. */
 export function text(max: number, min = 1) {
@@ -30,9 +33,9 @@ export function text(max: number, min = 1) {
     .meta({ minLength: min, maxLength: max, pattern: noControlCharactersPattern });
 }
 
-/** What `text(max)` accepts, when the UTF-16 length alone settles it (the common case). */
+/** What `text(max)` accepts: the core's text rule. */
 function isShortText(value: unknown, max: number): boolean {
-  return typeof value === 'string' && value.length >= 1 && value.length <= max && !hasForbiddenText(value);
+  return typeof value === 'string' && isBoundedText(value, max);
 }
 
 /**
@@ -63,13 +66,9 @@ export const skuIdSchema = text(STOCK_LIMITS.maxSkuIdLength).meta({
 });
 
 /** skuIds may arrive as JSON integers (docs/contract.md §1); they are strings everywhere after that. */
-export const skuIdInputSchema = z
-  .union([skuIdSchema, z.number().int()], { error: 'must be a string of 1..128 characters or an integer' })
-  .transform((v) => String(v));
-
-export const quantitySchema = integer(STOCK_LIMITS.minQuantity, STOCK_LIMITS.maxQuantity).meta({
-  example: 2,
-});
+/** The core's rules, shared with the Kafka parser: a skuId (text or a non-negative integer) and a quantity. */
+export const skuIdInputSchema = skuIdInput;
+export const quantitySchema = quantityInput;
 
 export const reasonSchema = text(64).meta({ description: 'Free-text reason kept in the ledger' });
 

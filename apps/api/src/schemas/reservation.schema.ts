@@ -1,65 +1,13 @@
-import { STOCK_LIMITS } from '@inventory/core';
+import { orderIdInput, orderItemsInput, STOCK_LIMITS } from '@inventory/core';
 import { z } from 'zod';
 import type { LosslessNumber } from '../http/json-body.js';
-import {
-  hasForbiddenText,
-  integer,
-  losslessIntegerSchema,
-  noControlCharactersPattern,
-  quantitySchema,
-  skuIdInputSchema,
-  successSchema,
-  text,
-  textParams,
-} from './common.schema.js';
+import { integer, losslessIntegerSchema, successSchema, text, textParams } from './common.schema.js';
 
 /** Synchronous reservations (docs/contract.md §4), the HTTP twin of order.placed / confirmed / cancelled. */
 
-/** An orderId as the core takes it: digits or text as a string, and the JSON type it came in. */
-export interface OrderRef {
-  orderId: string;
-  orderIdType: 'number' | 'string';
-}
-
-const decimalOrderId = /^-?(0|[1-9][0-9]{0,19})$/;
-const largestBelow1e20 = 1e20 - 16_384; // the spacing of doubles just below 10^20 is 16,384
-
-/** A JSON number (any size, digits kept) or a string; numbers must be integers of up to 20 digits. */
-export const orderIdInputSchema = z
-  .union([z.string(), z.number(), losslessIntegerSchema], { error: 'must be a string or an integer' })
-  .transform((value, ctx): OrderRef => {
-    if (typeof value === 'string') {
-      const length = [...value].length;
-      if (length < 1 || length > STOCK_LIMITS.maxOrderIdLength || hasForbiddenText(value)) {
-        ctx.addIssue({ code: 'custom', message: 'must be 1..128 characters without control characters' });
-      }
-      return { orderId: value, orderIdType: 'string' };
-    }
-    const digits =
-      typeof value === 'number' ? (Number.isInteger(value) ? String(value) : '') : value.toString();
-    if (!decimalOrderId.test(digits)) {
-      ctx.addIssue({ code: 'custom', message: 'must be an integer of up to 20 digits' });
-    }
-    return { orderId: digits, orderIdType: 'number' };
-  })
-  .meta({
-    description: 'A JSON integer of up to 20 digits (kept exact above 2^53) or a string of 1..128 characters',
-    anyOf: [
-      // Up to 20 digits either way. The bound is the largest double below 10^20 (written
-      // 99999999999999980000): JSON Schema validators compare numbers as doubles.
-      { type: 'integer', minimum: -largestBelow1e20, maximum: largestBelow1e20, example: 1001 },
-      { type: 'string', minLength: 1, maxLength: 128, pattern: noControlCharactersPattern },
-    ],
-  });
-
-export const orderItemSchema = z.object({ skuId: skuIdInputSchema, quantity: quantitySchema });
-
 export const reserveBodySchema = z.object({
-  orderId: orderIdInputSchema,
-  items: z
-    .array(orderItemSchema, { error: 'must be a non-empty array of {skuId, quantity}' })
-    .min(1, 'must be a non-empty array of {skuId, quantity}')
-    .max(1000, 'must hold at most 1000 items (100 distinct SKUs)'),
+  orderId: orderIdInput,
+  items: orderItemsInput,
   ttlSeconds: integer(1, STOCK_LIMITS.maxTtlSeconds)
     .optional()
     .meta({ description: 'Overrides the default TTL' }),

@@ -1,10 +1,11 @@
+import { orderIdInput as orderIdInputSchema } from '@inventory/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseJsonBody } from '../http/json-body.js';
 import { validatorCompiler } from '../http/validation.js';
 import { skuIdSchema } from './common.schema.js';
 import { decodeCursor, encodeCursor, historyQuerySchema, skuParamsSchema } from './inventory.schema.js';
-import { orderIdInputSchema, orderParamsSchema, reserveBodySchema } from './reservation.schema.js';
+import { orderParamsSchema, reserveBodySchema } from './reservation.schema.js';
 
 describe('skuIdSchema', () => {
   it('accepts 1..128 characters of free text, counting code points', () => {

@@ -1,8 +1,8 @@
 import { isLosslessNumber, LosslessNumber, parse as parseLossless } from 'lossless-json';
 import type { z } from 'zod';
+import type { OrderRef } from '../stock/stock.input.js';
 import {
   envelopeSchema,
-  type OrderRef,
   orderCancelledData,
   orderConfirmedData,
   orderPlacedData,

@@ -1,6 +1,7 @@
 import { isLosslessNumber, type LosslessNumber } from 'lossless-json';
 import { z } from 'zod';
-import { hasForbiddenText } from '../stock/stock.validation.js';
+import { orderIdInput, orderItemsInput, skuIdInput } from '../stock/stock.input.js';
+import { STOCK_LIMITS } from '../stock/stock.validation.js';
 
 /**
  * Zod schemas for the inbound CloudEvents, over JSON parsed with lossless-json: every JSON number
@@ -9,57 +10,10 @@ import { hasForbiddenText } from '../stock/stock.validation.js';
  * seconds, `skuId` as string or number, unknown fields and explicit nulls tolerated.
  */
 
-export const MAX_QUANTITY = 1_000_000_000;
-export const MAX_ITEMS = 100;
-export const MAX_SKU_ID_LENGTH = 128;
-
 const losslessNumber = z.custom<LosslessNumber>((v) => isLosslessNumber(v), 'expected a number');
 
-/** An order id in the JSON type it arrived in, digits exact. */
-export interface OrderRef {
-  orderId: string;
-  orderIdType: 'number' | 'string';
-}
-
-const orderId = z.union([
-  losslessNumber
-    .refine((n) => /^-?\d+$/.test(n.value), 'orderId must be an integer')
-    .transform((n): OrderRef => ({ orderId: n.value, orderIdType: 'number' })),
-  z
-    .string()
-    .min(1, 'orderId must not be empty')
-    .max(64, 'orderId is longer than 64 characters')
-    .transform((s): OrderRef => ({ orderId: s, orderIdType: 'string' })),
-]);
-
-export const skuIdString = z
-  .string()
-  .min(1, 'skuId must not be empty')
-  .max(MAX_SKU_ID_LENGTH, `skuId is longer than ${MAX_SKU_ID_LENGTH} characters`)
-  .refine((s) => !hasForbiddenText(s), 'skuId contains control characters');
-
-const skuId = z.union([
-  skuIdString,
-  losslessNumber
-    .refine((n) => /^\d+$/.test(n.value), 'a numeric skuId must be a non-negative integer')
-    .transform((n) => n.value),
-]);
-
-const quantity = losslessNumber
-  .refine((n) => /^\d+$/.test(n.value), 'quantity must be a positive integer')
-  .transform((n) => Number(n.value))
-  .refine((q) => q >= 1 && q <= MAX_QUANTITY, `quantity must be between 1 and ${MAX_QUANTITY}`);
-
-const item = z.object({ skuId, quantity });
-
-const items = z
-  .array(item)
-  .min(1, 'items must not be empty')
-  .refine(
-    (list) => new Set(list.map((i) => i.skuId)).size <= MAX_ITEMS,
-    `more than ${MAX_ITEMS} distinct SKUs`,
-  );
-
+// The order's rules (orderId, skuId, quantity, items) are the core's shared input pieces, the
+// same the HTTP API composes (stock.input.ts).
 const optionalId = z
   .union([z.string().max(255, 'longer than 255 characters'), losslessNumber.transform((n) => n.value)])
   .nullish()
@@ -83,23 +37,30 @@ export const envelopeSchema = z.object({
 });
 
 export const orderPlacedData = z.object({
-  orderId,
-  items,
+  orderId: orderIdInput,
+  items: orderItemsInput,
   correlationId: optionalId,
   causationId: optionalId,
 });
 
-export const orderConfirmedData = z.object({ orderId, correlationId: optionalId, causationId: optionalId });
+export const orderConfirmedData = z.object({
+  orderId: orderIdInput,
+  correlationId: optionalId,
+  causationId: optionalId,
+});
 
 export const orderCancelledData = orderConfirmedData.extend({ reason: z.string().nullish() });
 
 export const skuCreatedData = z.object({
-  skuId,
+  skuId: skuIdInput,
   correlationId: optionalId,
   initialQuantity: losslessNumber
     .refine((n) => /^\d+$/.test(n.value), 'initialQuantity must be a non-negative integer')
     .transform((n) => Number(n.value))
-    .refine((q) => q <= MAX_QUANTITY, `initialQuantity must be at most ${MAX_QUANTITY}`)
+    .refine(
+      (q) => q <= STOCK_LIMITS.maxQuantity,
+      `initialQuantity must be at most ${STOCK_LIMITS.maxQuantity}`,
+    )
     .nullish()
     .transform((q) => q ?? 0),
 });

@@ -29,6 +29,17 @@ export {
   StockStaleKeysError,
 } from './stock.errors.js';
 export {
+  NO_CONTROL_CHARACTERS_PATTERN,
+  type OrderRef,
+  orderIdInput,
+  orderItemsInput,
+  quantityInput,
+  readOrderId,
+  readQuantity,
+  readSkuId,
+  skuIdInput,
+} from './stock.input.js';
+export {
   changedSkus,
   type JournalRecord,
   parseJournalEntry,
@@ -61,9 +72,11 @@ export {
   type BulkScriptItem,
   bulkItemErrors,
   checkBulkItems,
+  DECIMAL_ORDER_ID,
   deltaError,
   hasForbiddenText,
   intError,
+  isBoundedText,
   STOCK_LIMITS,
   skuIdError,
 } from './stock.validation.js';

@@ -13,6 +13,8 @@ export const STOCK_LIMITS = {
   maxContextLength: 512,
   /** Items of one bulk adjustment (one script call, one journal entry). */
   maxBulkItems: 1000,
+  /** Entries of one order's items as sent (a SKU may repeat; at most maxDistinctSkus distinct). */
+  maxOrderItems: 1000,
 } as const;
 
 // C0, DEL and C1 control characters, and lone UTF-16 surrogates (not encodable as UTF-8).
@@ -32,14 +34,20 @@ function isInt(value: unknown, min: number, max: number): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 }
 
+/** Text of min..max characters (code points, as JSON Schema counts them) without control characters. */
+export function isBoundedText(value: string, max: number, min = 1): boolean {
+  // UTF-16 length >= code points, so counting code points is only needed above max.
+  const length = value.length <= max ? value.length : [...value].length;
+  return length >= min && length <= max && !hasForbiddenText(value);
+}
+
 /** A skuId is 1…128 characters (code points) without control characters. */
 export function skuIdError(value: unknown, field: string): FieldError | null {
   if (typeof value !== 'string') return { field, value, reason: 'must be a string' };
-  const length = [...value].length;
-  if (length < 1 || length > STOCK_LIMITS.maxSkuIdLength) {
+  if (hasForbiddenText(value)) return { field, value, reason: 'must not contain control characters' };
+  if (!isBoundedText(value, STOCK_LIMITS.maxSkuIdLength)) {
     return { field, value, reason: `must be 1..${STOCK_LIMITS.maxSkuIdLength} characters` };
   }
-  if (hasForbiddenText(value)) return { field, value, reason: 'must not contain control characters' };
   return null;
 }
 
@@ -51,7 +59,8 @@ export function quantityError(value: unknown, field: string): FieldError | null 
   return intError(value, field, STOCK_LIMITS.minQuantity, STOCK_LIMITS.maxQuantity);
 }
 
-const decimalId = /^-?(0|[1-9][0-9]{0,19})$/;
+/** A numeric orderId: a decimal integer of up to 20 digits (Java long, and unsigned 64-bit ids too). */
+export const DECIMAL_ORDER_ID = /^-?(0|[1-9][0-9]{0,19})$/;
 /**
  * A `number` orderId is a decimal integer of up to 20 digits kept as a string (Java long, and
  * unsigned 64-bit ids too); a `string` one is 1…128 characters.
@@ -62,11 +71,10 @@ export function orderIdErrors(orderId: unknown, type: unknown): FieldError[] {
   }
   if (typeof orderId !== 'string') return [{ field: 'orderId', value: orderId, reason: 'must be a string' }];
   if (type === 'number') {
-    if (decimalId.test(orderId)) return [];
+    if (DECIMAL_ORDER_ID.test(orderId)) return [];
     return [{ field: 'orderId', value: orderId, reason: 'must be a decimal integer of up to 20 digits' }];
   }
-  const length = [...orderId].length;
-  if (length < 1 || length > STOCK_LIMITS.maxOrderIdLength || hasForbiddenText(orderId)) {
+  if (!isBoundedText(orderId, STOCK_LIMITS.maxOrderIdLength)) {
     return [
       { field: 'orderId', value: orderId, reason: 'must be 1..128 characters without control characters' },
     ];
