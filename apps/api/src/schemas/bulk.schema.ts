@@ -1,4 +1,10 @@
-import { STOCK_LIMITS, scanCursorPattern } from '@inventory/core';
+import {
+  bulkItemErrors,
+  repeatedSkuReason,
+  repeatedSkus,
+  STOCK_LIMITS,
+  scanCursorPattern,
+} from '@inventory/core';
 import { z } from 'zod';
 import { integer, reasonSchema, skuIdInputSchema, successSchema } from './common.schema.js';
 import { stockLevelSchema } from './inventory.schema.js';
@@ -6,26 +12,44 @@ import { stockLevelSchema } from './inventory.schema.js';
 /** Bulk adjustment (many SKUs, all or nothing) and the admin SKU listing used by the CSV export. */
 
 const maxDelta = STOCK_LIMITS.maxQuantity;
-const deltaReason = `must be a non-zero integer -${maxDelta}..${maxDelta}`;
 
-const deltaSchema = integer(-maxDelta, maxDelta)
-  .refine((v) => v !== 0, deltaReason)
-  .meta({
-    description: `Signed change of the total, not 0: > 0 stock in (creates an absent SKU), < 0 stock out`,
-    not: { enum: [0] },
-  });
-
+/**
+ * One bulk item. The rule is the core's (`bulkItemErrors`, which the runner and the CSV tool apply
+ * too): the skuId as every other skuId, exactly one of `total` (0..10^12) or `delta` (non-zero,
+ * within a quantity either way). The metas only document it; `z.custom<number>()` types what the
+ * rule has checked.
+ */
 export const bulkAdjustItemSchema = z
   .object({
     skuId: skuIdInputSchema,
-    total: integer(0, STOCK_LIMITS.maxTotal)
+    total: z.custom<number>().optional().meta({
+      description: 'Absolute total, 0..10^12 (creates an absent SKU, like PUT)',
+      type: 'integer',
+      minimum: 0,
+      maximum: STOCK_LIMITS.maxTotal,
+    }),
+    delta: z
+      .unknown()
       .optional()
-      .meta({ description: 'Absolute total, 0..10^12 (creates an absent SKU, like PUT)' }),
-    delta: deltaSchema.optional(),
+      .meta({
+        description: 'Signed change of the total, not 0: > 0 stock in (creates an absent SKU), < 0 stock out',
+        type: 'integer',
+        minimum: -maxDelta,
+        maximum: maxDelta,
+        not: { enum: [0] },
+      }),
   })
-  .refine((item) => (item.total === undefined) !== (item.delta === undefined), {
-    message: 'must have exactly one of total or delta',
-  })
+  .superRefine(
+    (item, ctx) => {
+      for (const error of bulkItemErrors(item, 'item')) {
+        if (error.field === 'item.skuId') continue; // skuIdInputSchema has said it
+        const path = error.field === 'item' ? [] : [error.field.slice('item.'.length)];
+        ctx.addIssue({ code: 'custom', path, message: error.reason, input: error.value });
+      }
+    },
+    // Also when the skuId failed, so one answer names every problem of the item.
+    { when: () => true },
+  )
   .meta({
     id: 'BulkAdjustItem',
     description: 'One SKU: exactly one of `total` or `delta`',
@@ -39,21 +63,10 @@ export const bulkAdjustBodySchema = z.object({
     .max(STOCK_LIMITS.maxBulkItems, `must hold at most ${STOCK_LIMITS.maxBulkItems} items`)
     .superRefine(
       (items, ctx) => {
-        // A SKU twice would make "the state after" ambiguous: refused, never merged.
-        const firstAt = new Map<string, number>();
-        items.forEach((item: { skuId?: unknown } | null, i) => {
-          const skuId = item?.skuId;
-          if (typeof skuId !== 'string') return;
-          const first = firstAt.get(skuId);
-          if (first === undefined) firstAt.set(skuId, i);
-          else
-            ctx.addIssue({
-              code: 'custom',
-              path: [i, 'skuId'],
-              input: skuId,
-              message: `duplicate of items[${first}]`,
-            });
-        });
+        for (const [i, first] of repeatedSkus(items)) {
+          const input = (items[i] as { skuId?: unknown } | undefined)?.skuId;
+          ctx.addIssue({ code: 'custom', path: [i, 'skuId'], input, message: repeatedSkuReason(first) });
+        }
       },
       // Also when other items failed, so one answer names every problem.
       { when: (payload) => Array.isArray(payload.value) },

@@ -77,6 +77,8 @@ export {
   hasForbiddenText,
   intError,
   isBoundedText,
+  repeatedSkuReason,
+  repeatedSkus,
   STOCK_LIMITS,
   skuIdError,
 } from './stock.validation.js';

@@ -145,6 +145,25 @@ export function bulkItemErrors(item: unknown, field: string): FieldError[] {
 
 export type BulkItemsCheck = { ok: true; items: BulkScriptItem[] } | { ok: false; errors: FieldError[] };
 
+/**
+ * Bulk items naming a SKU an earlier item already names: the item's index → the earlier one's. A
+ * SKU twice would make "the state after" ambiguous, so a repeat is refused, never merged.
+ */
+export function repeatedSkus(items: readonly unknown[]): Map<number, number> {
+  const firstAt = new Map<string, number>();
+  const repeats = new Map<number, number>();
+  items.forEach((item, i) => {
+    const skuId = (item as { skuId?: unknown } | null)?.skuId;
+    if (typeof skuId !== 'string') return;
+    const first = firstAt.get(skuId);
+    if (first === undefined) firstAt.set(skuId, i);
+    else repeats.set(i, first);
+  });
+  return repeats;
+}
+
+export const repeatedSkuReason = (first: number) => `duplicate of items[${first}]`;
+
 /** Validates 1…1000 bulk items, each SKU at most once (a repeat is an error, never merged). */
 export function checkBulkItems(items: unknown): BulkItemsCheck {
   const max = STOCK_LIMITS.maxBulkItems;
@@ -153,19 +172,18 @@ export function checkBulkItems(items: unknown): BulkItemsCheck {
     return { ok: false, errors: [{ field: 'items', value, reason: `must be an array of 1..${max} items` }] };
   }
   const errors: FieldError[] = [];
-  const firstAt = new Map<string, number>();
+  const repeats = repeatedSkus(items);
   const checked: BulkScriptItem[] = [];
   items.forEach((item: Record<string, unknown> | null, i) => {
     const itemErrors = bulkItemErrors(item, `items[${i}]`);
     errors.push(...itemErrors);
     const skuId = item?.skuId;
     if (typeof skuId !== 'string') return;
-    const first = firstAt.get(skuId);
+    const first = repeats.get(i);
     if (first !== undefined) {
-      errors.push({ field: `items[${i}].skuId`, value: skuId, reason: `duplicate of items[${first}]` });
+      errors.push({ field: `items[${i}].skuId`, value: skuId, reason: repeatedSkuReason(first) });
       return;
     }
-    firstAt.set(skuId, i);
     if (itemErrors.length > 0 || !item) return;
     const isTotal = item.total !== undefined;
     checked.push({ skuId, mode: isTotal ? 't' : 'd', amount: (isTotal ? item.total : item.delta) as number });
