@@ -5,6 +5,9 @@
  * publishes that the document does not describe fails the pipeline tests that check it.
  */
 
+import { z } from 'zod';
+import { orderIdInput, orderItemsInput, skuIdInput } from '../stock/stock.input.js';
+
 type Schema = Record<string, unknown>;
 
 const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
@@ -16,13 +19,17 @@ const orderId: Schema = {
   description: 'The order id in the JSON type it arrived in: a number (every digit exact) or a string',
   oneOf: [{ type: 'integer' }, { type: 'string', minLength: 1 }],
 };
-const skuIdIn: Schema = {
-  description: 'A string of 1..128 characters, or a non-negative integer (read as its digits)',
-  oneOf: [
-    { type: 'string', minLength: 1, maxLength: 128 },
-    { type: 'integer', minimum: 0 },
-  ],
-};
+/**
+ * Inbound orderId, skuId, quantity and items: the JSON Schema the core's input pieces document
+ * themselves with (stock.input.ts), the rules the parser applies.
+ */
+function documented(piece: z.ZodType): Schema {
+  const { $schema: _, ...schema } = z.toJSONSchema(piece, { io: 'input', target: 'draft-7' }) as Schema;
+  return schema;
+}
+const orderIdIn = documented(orderIdInput);
+const skuIdIn = documented(skuIdInput);
+const orderItemsIn = documented(orderItemsInput);
 const optionalId: Schema = nullable({ oneOf: [{ type: 'string', maxLength: 255 }, { type: 'integer' }] });
 
 function inboundEnvelope(type: string, data: Schema): Schema {
@@ -88,19 +95,10 @@ const levelData = (extra: Schema, required: string[] = []): Schema => ({
   properties: { skuId: str, available: int, ...extra, orderId, ...trace },
 });
 
-const orderItemsIn: Schema = {
-  type: 'array',
-  minItems: 1,
-  items: {
-    type: 'object',
-    required: ['skuId', 'quantity'],
-    properties: { skuId: skuIdIn, quantity: { type: 'integer', minimum: 1, maximum: 1_000_000_000 } },
-  },
-};
 const orderDataIn = (properties: Schema, required: string[] = []): Schema => ({
   type: 'object',
   required: ['orderId', ...required],
-  properties: { orderId, correlationId: optionalId, causationId: optionalId, ...properties },
+  properties: { orderId: orderIdIn, correlationId: optionalId, causationId: optionalId, ...properties },
 });
 
 export const eventSchemas: Record<string, Schema> = {
