@@ -1,8 +1,6 @@
 import {
   type BusProducer,
   type Config,
-  createJournalDrainer,
-  createOutboxPublisher,
   isRestored,
   type Knex,
   type Logger,
@@ -13,6 +11,8 @@ import {
   type StockRunner,
 } from '@inventory/core';
 import type { Redis } from 'ioredis';
+import { createJournalDrainer } from './journal/journal.drainer.js';
+import { createOutboxPublisher } from './outbox/outbox.publisher.js';
 import type { RelayMetrics } from './relay.metrics.js';
 import { startTaskLoop, type TaskLoop } from './task.loop.js';
 

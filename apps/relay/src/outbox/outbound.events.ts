@@ -1,9 +1,7 @@
+import type { JournalEntry, JournalSku, KafkaTopics } from '@inventory/core';
+import { changedSkus, reservationFailedReason, StockCode } from '@inventory/core';
 import { LosslessNumber, stringify } from 'lossless-json';
 import { v5 as uuidv5 } from 'uuid';
-import type { KafkaTopics } from '../config/index.js';
-import { reservationFailedReason, StockCode } from '../stock/stock.codes.js';
-import { changedSkus } from '../stock/stock.journal.js';
-import type { JournalEntry, JournalSku } from '../stock/stock.types.js';
 
 /** One CloudEvent ready for the outbox: the payload is the exact record value to publish. */
 export interface OutboundEvent {

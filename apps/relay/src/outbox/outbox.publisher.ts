@@ -1,7 +1,6 @@
+import type { BusProducer, Logger } from '@inventory/core';
 import type { Knex } from 'knex';
 import type { OutboxRecord } from '../journal/journal.store.js';
-import type { BusProducer } from '../kafka/kafka.adapter.js';
-import type { Logger } from '../logging/logger.js';
 import { createOutboxQueue } from './outbox.queue.js';
 
 /** How long sent rows wait to be marked published, so one UPDATE covers many sends. */

@@ -1,9 +1,11 @@
+import type { BusProducer, Knex, OutgoingMessage } from '@inventory/core';
+import { createLogger } from '@inventory/core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Knex } from '../db/knex.factory.js';
+import {
+  createTestDatabase,
+  type TestDatabase,
+} from '../../../../packages/core/src/reconcile/reconcile.testing.js';
 import type { OutboxRecord } from '../journal/journal.store.js';
-import type { BusProducer, OutgoingMessage } from '../kafka/kafka.adapter.js';
-import { createLogger } from '../logging/logger.js';
-import { createTestDatabase, type TestDatabase } from '../reconcile/reconcile.testing.js';
 import { createOutboxPublisher, type OutboxPublisher } from './outbox.publisher.js';
 
 /**

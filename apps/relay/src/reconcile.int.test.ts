@@ -1,14 +1,27 @@
+import {
+  createRedis,
+  type Knex,
+  loadConfig,
+  type ReconcileHooks,
+  type ReconcileReport,
+  reconcile,
+} from '@inventory/core';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../config/index.js';
-import type { Knex } from '../db/knex.factory.js';
-import { createJournalDrainer, type JournalDrainer } from '../journal/journal.drainer.js';
-import { createRedis } from '../redis/redis.factory.js';
-import { createTestStock, T0, type TestStock, testRedisUrl } from '../stock/stock.testing.js';
-import { reconcile } from './reconcile.js';
-import { captureLogger, createTestDatabase, type LogLine, type TestDatabase } from './reconcile.testing.js';
-import type { ReconcileHooks, ReconcileReport } from './reconcile.types.js';
+import {
+  captureLogger,
+  createTestDatabase,
+  type LogLine,
+  type TestDatabase,
+} from '../../../packages/core/src/reconcile/reconcile.testing.js';
+import {
+  createTestStock,
+  T0,
+  type TestStock,
+  testRedisUrl,
+} from '../../../packages/core/src/stock/stock.testing.js';
+import { createJournalDrainer, type JournalDrainer } from './journal/journal.drainer.js';
 
 const who = { causationId: 'evt-1', correlationId: 'corr-1', actor: 'test' };
 const order = (orderId: string) => ({ ...who, orderId, orderIdType: 'number' as const });

@@ -1,5 +1,5 @@
+import type { JournalEntry, JournalSku } from '@inventory/core';
 import { describe, expect, it } from 'vitest';
-import type { JournalEntry, JournalSku } from '../stock/stock.types.js';
 import { splitBySkus } from './journal.drainer.js';
 import type { JournalMessage } from './journal.rows.js';
 

@@ -1,7 +1,6 @@
+import type { JournalEntry, ReservationStatus } from '@inventory/core';
+import { changedSkus, StockCode } from '@inventory/core';
 import { type LowStockThresholds, type OutboundSettings, outboundEvents } from '../outbox/outbound.events.js';
-import { StockCode } from '../stock/stock.codes.js';
-import { changedSkus } from '../stock/stock.journal.js';
-import type { JournalEntry, ReservationStatus } from '../stock/stock.types.js';
 
 /** One journal stream entry as read: its stream id, the raw JSON and the parsed entry. */
 export interface JournalMessage {

@@ -1,8 +1,8 @@
+import type { Logger } from '@inventory/core';
+import { parseJournalFields } from '@inventory/core';
 import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
-import type { Logger } from '../logging/logger.js';
 import type { OutboundSettings } from '../outbox/outbound.events.js';
-import { parseJournalFields } from '../stock/stock.journal.js';
 import type { JournalMessage } from './journal.rows.js';
 import { createJournalStore, type OutboxRecord } from './journal.store.js';
 

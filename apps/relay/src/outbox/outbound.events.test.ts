@@ -1,7 +1,6 @@
+import type { JournalEntry } from '@inventory/core';
+import { loadConfig, StockCode } from '@inventory/core';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../config/index.js';
-import { StockCode } from '../stock/stock.codes.js';
-import type { JournalEntry } from '../stock/stock.types.js';
 import { outboundEvents } from './outbound.events.js';
 
 const settings = { source: 'inventory-service', topics: loadConfig({}).kafka.topics };

@@ -1,12 +1,18 @@
+import type { Knex } from '@inventory/core';
+import { createLogger, createRedis, loadConfig } from '@inventory/core';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../config/index.js';
-import type { Knex } from '../db/knex.factory.js';
-import { createLogger } from '../logging/logger.js';
-import { createTestDatabase, type TestDatabase } from '../reconcile/reconcile.testing.js';
-import { createRedis } from '../redis/redis.factory.js';
-import { createTestStock, T0, type TestStock, testRedisUrl } from '../stock/stock.testing.js';
+import {
+  createTestDatabase,
+  type TestDatabase,
+} from '../../../../packages/core/src/reconcile/reconcile.testing.js';
+import {
+  createTestStock,
+  T0,
+  type TestStock,
+  testRedisUrl,
+} from '../../../../packages/core/src/stock/stock.testing.js';
 import { createJournalDrainer, type JournalDrainer } from './journal.drainer.js';
 
 /** The relay's side of a bulk adjustment: one journal entry becomes one ledger row per SKU. */
