@@ -15,9 +15,12 @@ async function main(): Promise<number> {
   for (const [file, content] of Object.entries(await openApiFiles())) {
     const current = await readFile(file, 'utf8').catch(() => '');
     if (current === content) continue;
-    if (values.check) stale.push(file);
-    else await writeFile(file, content);
-    if (!values.check) process.stdout.write(`wrote ${file}\n`);
+    if (values.check) {
+      stale.push(file);
+      continue;
+    }
+    await writeFile(file, content);
+    process.stdout.write(`wrote ${file}\n`);
   }
   if (stale.length > 0) {
     process.stderr.write(`out of date (run \`pnpm openapi\`): ${stale.join(', ')}\n`);

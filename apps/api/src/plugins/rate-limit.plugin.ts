@@ -37,8 +37,14 @@ async function rateLimitSetup(app: FastifyInstance, options: RateLimitOptions): 
   await app.register(rateLimit, {
     global: true,
     keyGenerator: limitKey,
-    max: (_request, key) => (key.startsWith('svc:') ? options.serviceMax : options.max),
-    allowList: (_request, key) => options.serviceMax === 0 && key.startsWith('svc:'),
+    // The limiter awaits each of these per request, so only the one the setting needs is passed:
+    // SERVICE tokens either skip the limiter (default) or get their own bucket size.
+    ...(options.serviceMax === 0
+      ? { max: options.max, allowList: (_request: FastifyRequest, key: string) => key.startsWith('svc:') }
+      : {
+          max: (_request: FastifyRequest, key: string) =>
+            key.startsWith('svc:') ? options.serviceMax : options.max,
+        }),
     timeWindow: 60_000,
     errorResponseBuilder: (_request, context) =>
       new ApiError(429, ErrorCode.TOO_MANY_REQUESTS, `Too many requests: at most ${context.max} per minute`, {

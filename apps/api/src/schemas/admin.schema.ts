@@ -1,6 +1,6 @@
-import { STOCK_LIMITS } from '@inventory/core';
+import { quantityInput, STOCK_LIMITS } from '@inventory/core';
 import { z } from 'zod';
-import { integer, quantitySchema, reasonSchema, successSchema } from './common.schema.js';
+import { integer, reasonSchema, successSchema } from './common.schema.js';
 import { stockLevelSchema } from './inventory.schema.js';
 
 /** Admin adjustments (docs/contract.md §4): absolute set, stock in, stock out. */
@@ -14,7 +14,7 @@ export const setStockBodySchema = z.object({
 });
 
 export const adjustBodySchema = z.object({
-  quantity: quantitySchema,
+  quantity: quantityInput,
   reason: reasonSchema.optional(),
 });
 

@@ -4,9 +4,10 @@ import {
   repeatedSkus,
   STOCK_LIMITS,
   scanCursorPattern,
+  skuIdInput,
 } from '@inventory/core';
 import { z } from 'zod';
-import { integer, reasonSchema, skuIdInputSchema, successSchema } from './common.schema.js';
+import { integer, reasonSchema, successSchema } from './common.schema.js';
 import { stockLevelSchema } from './inventory.schema.js';
 
 /** Bulk adjustment (many SKUs, all or nothing) and the admin SKU listing used by the CSV export. */
@@ -21,7 +22,7 @@ const maxDelta = STOCK_LIMITS.maxQuantity;
  */
 export const bulkAdjustItemSchema = z
   .object({
-    skuId: skuIdInputSchema,
+    skuId: skuIdInput,
     total: z.custom<number>().optional().meta({
       description: 'Absolute total, 0..10^12 (creates an absent SKU, like PUT)',
       type: 'integer',
@@ -29,7 +30,7 @@ export const bulkAdjustItemSchema = z
       maximum: STOCK_LIMITS.maxTotal,
     }),
     delta: z
-      .unknown()
+      .custom<number>()
       .optional()
       .meta({
         description: 'Signed change of the total, not 0: > 0 stock in (creates an absent SKU), < 0 stock out',
@@ -42,7 +43,7 @@ export const bulkAdjustItemSchema = z
   .superRefine(
     (item, ctx) => {
       for (const error of bulkItemErrors(item, 'item')) {
-        if (error.field === 'item.skuId') continue; // skuIdInputSchema has said it
+        if (error.field === 'item.skuId') continue; // skuIdInput has said it
         const path = error.field === 'item' ? [] : [error.field.slice('item.'.length)];
         ctx.addIssue({ code: 'custom', path, message: error.reason, input: error.value });
       }

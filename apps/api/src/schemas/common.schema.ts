@@ -1,10 +1,9 @@
 import {
   hasForbiddenText,
+  hasLengthWithin,
   isBoundedText,
   NO_CONTROL_CHARACTERS_PATTERN,
-  quantityInput,
   STOCK_LIMITS,
-  skuIdInput,
 } from '@inventory/core';
 import { z } from 'zod';
 import { isLosslessNumber, type LosslessNumber } from '../http/json-body.js';
@@ -18,19 +17,13 @@ import { withFastAccept } from '../http/validation.js';
 // The core's rule (C0, DEL and C1 controls, lone surrogates), shared with the stock runner.
 export { hasForbiddenText };
 
-export const noControlCharactersPattern = NO_CONTROL_CHARACTERS_PATTERN;
-
 /** Text of 1..max characters (code points, as JSON Schema counts them) without control characters. */
 export function text(max: number, min = 1) {
   return z
     .string({ error: 'must be a string' })
-    .refine((v) => {
-      // UTF-16 length >= code points, so counting code points is only needed above max.
-      const length = v.length <= max ? v.length : [...v].length;
-      return length >= min && length <= max;
-    }, `must be ${min}..${max} characters`)
+    .refine((v) => hasLengthWithin(v, max, min), `must be ${min}..${max} characters`)
     .refine((v) => !hasForbiddenText(v), 'must not contain control characters')
-    .meta({ minLength: min, maxLength: max, pattern: noControlCharactersPattern });
+    .meta({ minLength: min, maxLength: max, pattern: NO_CONTROL_CHARACTERS_PATTERN });
 }
 
 /** What `text(max)` accepts: the core's text rule. */
@@ -64,11 +57,6 @@ export const skuIdSchema = text(STOCK_LIMITS.maxSkuIdLength).meta({
   description: 'SKU id: free text (non-ASCII allowed), 1..128 characters, no control characters',
   example: 'ELEC-20260125-AB12-Black-M',
 });
-
-/** skuIds may arrive as JSON integers (docs/contract.md §1); they are strings everywhere after that. */
-/** The core's rules, shared with the Kafka parser: a skuId (text or a non-negative integer) and a quantity. */
-export const skuIdInputSchema = skuIdInput;
-export const quantitySchema = quantityInput;
 
 export const reasonSchema = text(64).meta({ description: 'Free-text reason kept in the ledger' });
 

@@ -1,6 +1,6 @@
-import { STOCK_LIMITS } from '@inventory/core';
+import { STOCK_LIMITS, skuIdInput } from '@inventory/core';
 import { z } from 'zod';
-import { integer, skuIdInputSchema, skuIdSchema, successSchema, textParams } from './common.schema.js';
+import { integer, skuIdSchema, successSchema, textParams } from './common.schema.js';
 
 /** Stock queries: one SKU, many SKUs, and the movement history (docs/contract.md §4). */
 
@@ -25,7 +25,7 @@ export const MAX_BULK_SKUS = 1000;
 
 export const bulkBodySchema = z.object({
   skuIds: z
-    .array(skuIdInputSchema, { error: 'must be an array of skuIds' })
+    .array(skuIdInput, { error: 'must be an array of skuIds' })
     .min(1, 'must hold at least 1 skuId')
     .max(MAX_BULK_SKUS, `must hold at most ${MAX_BULK_SKUS} skuIds`),
 });

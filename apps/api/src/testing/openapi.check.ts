@@ -75,7 +75,8 @@ export async function openApiContractCheck(app: FastifyInstance): Promise<Contra
   }
 
   return (options, response) => {
-    const { request, url } = toRequest(options);
+    const checked = toRequest(options);
+    const { request, url } = checked;
     let operation: Operation | undefined;
     try {
       // openapi-backend ignores a trailing slash; the API's router does not (it answers 404).
@@ -85,7 +86,7 @@ export async function openApiContractCheck(app: FastifyInstance): Promise<Contra
       operation = undefined; // a path that cannot be decoded matches no operation
     }
     if (operation === undefined) return;
-    const verdict = judge(api, options, request, operation);
+    const verdict = judge(api, checked, operation);
     const problems = checkResponse(operation, response, verdict === 'rejected');
     if (verdict === 'accepted' && refusedAsInvalid(response)) {
       problems.push('the API refused as invalid a request the document accepts');

@@ -1,5 +1,5 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { isLosslessNumber, isSafeNumber, parse } from 'lossless-json';
+import { isSafeNumber, parse } from 'lossless-json';
 import type OpenAPIBackend from 'openapi-backend';
 import type { Operation } from 'openapi-backend';
 
@@ -38,15 +38,31 @@ function queryOf(url: URL): Record<string, string | string[]> {
   return query;
 }
 
-/** The request as openapi-backend takes it. */
-export function toRequest(options: InjectOptions): { request: Request; url: URL } {
+/** The request as openapi-backend takes it, read once. */
+export interface CheckedRequest {
+  request: Request;
+  url: URL;
+  /**
+   * False when the body holds a number a double cannot hold exactly: the validator reads JSON
+   * numbers as doubles, so a bound such as "at most 20 digits" cannot be judged for an integer
+   * above 2^53 (10^20 and 10^20 − 1 are the same double).
+   */
+  judgeable: boolean;
+}
+
+export function toRequest(options: InjectOptions): CheckedRequest {
   const url = new URL(String(options.url), 'http://localhost');
   const text = payloadText(options);
+  let judgeable = true;
+  const toNumber = (digits: string) => {
+    if (!isSafeNumber(digits)) judgeable = false;
+    return Number(digits);
+  };
   let body: unknown = text;
   try {
-    body = text === undefined ? undefined : JSON.parse(text);
+    body = text === undefined ? undefined : parse(text, null, toNumber);
   } catch {
-    // not JSON: validated as the text it is
+    judgeable = true; // not JSON: validated as the text it is
   }
   const request = {
     method: String(options.method ?? 'GET').toLowerCase(),
@@ -55,28 +71,7 @@ export function toRequest(options: InjectOptions): { request: Request; url: URL 
     headers: flatHeaders(options.headers as Headers),
     body,
   };
-  return { request, url };
-}
-
-function holdsUnsafeInteger(value: unknown): boolean {
-  if (isLosslessNumber(value)) return !isSafeNumber(value.value);
-  if (Array.isArray(value)) return value.some(holdsUnsafeInteger);
-  if (value !== null && typeof value === 'object') return Object.values(value).some(holdsUnsafeInteger);
-  return false;
-}
-
-/**
- * The validator reads JSON numbers as doubles, so a bound such as "at most 20 digits" cannot be
- * judged for an integer above 2^53 (10^20 and 10^20 − 1 are the same double).
- */
-function judgeable(options: InjectOptions): boolean {
-  const text = payloadText(options);
-  if (text === undefined) return true;
-  try {
-    return !holdsUnsafeInteger(parse(text));
-  } catch {
-    return true;
-  }
+  return { request, url, judgeable };
 }
 
 export type Verdict = 'accepted' | 'rejected' | 'unknown';
@@ -89,14 +84,13 @@ export type Verdict = 'accepted' | 'rejected' | 'unknown';
  */
 export function judge(
   api: OpenAPIBackend,
-  options: InjectOptions,
-  request: Request,
+  { request, judgeable }: CheckedRequest,
   operation: Operation,
 ): Verdict {
   const { body } = request;
   if (operation.requestBody === undefined && body !== undefined && body !== null && body !== '')
     return 'rejected';
-  if (!judgeable(options)) return 'unknown';
+  if (!judgeable) return 'unknown';
   const named = new Set(
     (operation.parameters ?? []).flatMap((p) => ('in' in p && p.in === 'query' ? [p.name] : [])),
   );

@@ -75,6 +75,7 @@ export {
   DECIMAL_ORDER_ID,
   deltaError,
   hasForbiddenText,
+  hasLengthWithin,
   intError,
   isBoundedText,
   repeatedSkuReason,

@@ -1,6 +1,6 @@
 import { isLosslessNumber, isSafeNumber } from 'lossless-json';
 import { z } from 'zod';
-import { DECIMAL_ORDER_ID, isBoundedText, STOCK_LIMITS } from './stock.validation.js';
+import { DECIMAL_ORDER_ID, isBoundedText, quantityError, STOCK_LIMITS } from './stock.validation.js';
 
 /**
  * The input rules of an order, once: how a JSON value becomes an orderId, a skuId, a quantity or an
@@ -58,13 +58,12 @@ export function readSkuId(value: unknown): Read<string> {
   return { ok: false, reason: `must be a string of 1..${max} characters or a non-negative integer` };
 }
 
+/** A quantity is the runner's (`quantityError`), read from the number as either parser hands it over. */
 export function readQuantity(value: unknown): Read<number> {
-  const { minQuantity: min, maxQuantity: max } = STOCK_LIMITS;
   const text = numberText(value);
   const quantity = text === undefined ? Number.NaN : Number(text);
-  return Number.isInteger(quantity) && quantity >= min && quantity <= max
-    ? { ok: true, value: quantity }
-    : { ok: false, reason: `must be an integer ${min}..${max}` };
+  const error = quantityError(quantity, 'quantity');
+  return error === null ? { ok: true, value: quantity } : { ok: false, reason: error.reason };
 }
 
 function fromReader<T>(read: (value: unknown) => Read<T>) {

@@ -34,18 +34,23 @@ function isInt(value: unknown, min: number, max: number): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 }
 
-/** Text of min..max characters (code points, as JSON Schema counts them) without control characters. */
-export function isBoundedText(value: string, max: number, min = 1): boolean {
+/** Whether text has min..max characters, counted in code points as JSON Schema counts them. */
+export function hasLengthWithin(value: string, max: number, min = 1): boolean {
   // UTF-16 length >= code points, so counting code points is only needed above max.
   const length = value.length <= max ? value.length : [...value].length;
-  return length >= min && length <= max && !hasForbiddenText(value);
+  return length >= min && length <= max;
+}
+
+/** Text of min..max characters without control characters. */
+export function isBoundedText(value: string, max: number, min = 1): boolean {
+  return hasLengthWithin(value, max, min) && !hasForbiddenText(value);
 }
 
 /** A skuId is 1…128 characters (code points) without control characters. */
 export function skuIdError(value: unknown, field: string): FieldError | null {
   if (typeof value !== 'string') return { field, value, reason: 'must be a string' };
   if (hasForbiddenText(value)) return { field, value, reason: 'must not contain control characters' };
-  if (!isBoundedText(value, STOCK_LIMITS.maxSkuIdLength)) {
+  if (!hasLengthWithin(value, STOCK_LIMITS.maxSkuIdLength)) {
     return { field, value, reason: `must be 1..${STOCK_LIMITS.maxSkuIdLength} characters` };
   }
   return null;
