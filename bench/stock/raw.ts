@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import { luaScript } from '../../packages/core/src/redis/lua.scripts.js';
 import { MANY_SKUS, type Scenario } from './scenarios.js';
 
 /**
@@ -9,8 +9,8 @@ import { MANY_SKUS, type Scenario } from './scenarios.js';
  * 12-digit number on each call, so the order key (three of them joined: ~10^12 orders even when
  * -r is 10,000) is a new order on every call.
  */
-export function loadReserveScript(redis: Redis, luaPath: URL): Promise<string> {
-  return redis.script('LOAD', readFileSync(luaPath, 'utf8')) as Promise<string>;
+export function loadReserveScript(redis: Redis): Promise<string> {
+  return redis.script('LOAD', luaScript('reserve').lua) as Promise<string>;
 }
 
 export interface RawRun {

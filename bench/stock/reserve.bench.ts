@@ -14,9 +14,13 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import type { Pool } from 'mariadb';
-import { createStockRunner, luaDirectory, type StockRunner } from '../../packages/core/src/stock/index.js';
+import {
+  createStockRunner,
+  type ReserveInput,
+  type ReserveOutcome,
+  type StockRunner,
+} from '../../packages/core/src/stock/index.js';
 import { deleteByPrefix } from '../../packages/core/src/stock/stock.testing.js';
-import type { ReserveInput, ReserveOutcome } from '../../packages/core/src/stock/stock.types.js';
 import { loadReserveScript, rawEvalsha } from './raw.js';
 import { orderSkus, type Scenario, scenarios } from './scenarios.js';
 import { createSqlBench, dropSqlBench, runSql } from './sql.js';
@@ -110,7 +114,10 @@ async function runnerPipelined(runners: StockRunner[], inputs: ReserveInput[]): 
     runners.slice(0, PIPE_INFLIGHT).map(async (runner) => {
       for (let from = next; from < inputs.length; from = next) {
         next += PIPE_BATCH;
-        outcomes.push(...(await runner.reserveMany(inputs.slice(from, from + PIPE_BATCH))));
+        const batch = runner.batch();
+        const queued = inputs.slice(from, from + PIPE_BATCH).map((input) => batch.reserve(input));
+        await batch.exec();
+        outcomes.push(...(await Promise.all(queued)));
       }
     }),
   );
@@ -227,7 +234,7 @@ function printTables(rows: Row[]): void {
 async function main(): Promise<void> {
   let pool: Pool | undefined;
   try {
-    const sha = await loadReserveScript(admin, new URL('reserve.lua', luaDirectory));
+    const sha = await loadReserveScript(admin);
     pool = await createSqlBench(sqlUrl, [...new Set(scenarios.flatMap((s) => s.skuIds))], 50);
     const rows: Row[] = [];
     for (const scenario of scenarios.filter((_, i) => !ONLY || ONLY.includes(i))) {

@@ -1,4 +1,4 @@
-import { type BulkAdjustOutcome, type FailedItem, type InputRejected, StockCode } from '@inventory/core';
+import { type BulkOutcome, type FailedItem, type InputRejected, StockCode } from '@inventory/core';
 import type { BulkAdjustBody } from '../schemas/bulk.schema.js';
 import type { StockLevel } from '../schemas/inventory.schema.js';
 import { ApiError, ErrorCode, validationError } from './api-error.js';
@@ -67,7 +67,7 @@ function failure(reason: string, failedItems: FailedItem[], body: BulkAdjustBody
 }
 
 /** The success to send, or the ApiError to throw (stamped with the first call's time). */
-export function mapBulkOutcome(body: BulkAdjustBody, outcome: BulkAdjustOutcome): BulkSuccess {
+export function mapBulkOutcome(body: BulkAdjustBody, outcome: BulkOutcome): BulkSuccess {
   if (outcome.entry === null) throw rejectedError(outcome as InputRejected);
   const { entry } = outcome;
   if (!outcome.ok) {

@@ -61,7 +61,7 @@ describe('journal drainer, bulk entries', () => {
     await t.runner.init({ ...who, skuId: 'A', initialQuantity: 10 });
     await drain();
     // Act
-    await t.runner.bulkAdjust({
+    await t.runner.bulk({
       ...who,
       reason: 'stocktake',
       items: [
@@ -117,7 +117,7 @@ describe('journal drainer, bulk entries', () => {
   it('stores a batch of many bulk entries in several transactions, every row once', async () => {
     for (let chunk = 0; chunk < 12; chunk += 1) {
       const items = Array.from({ length: 1000 }, (_, i) => ({ skuId: `C${chunk}-${i}`, total: i + 1 }));
-      await t.runner.bulkAdjust({ ...who, items, idempotencyKey: `chunk-${chunk}` });
+      await t.runner.bulk({ ...who, items, idempotencyKey: `chunk-${chunk}` });
     }
     const stored: { msg: string; entries?: number }[] = [];
     const logger = pino({ level: 'debug' }, { write: (line: string) => void stored.push(JSON.parse(line)) });
@@ -145,7 +145,7 @@ describe('journal drainer, bulk entries', () => {
     await t.runner.init({ ...who, skuId: 'A', initialQuantity: 1 });
     await drain();
     const before = await knex('inventory_outbox').count({ n: '*' }).first();
-    await t.runner.bulkAdjust({
+    await t.runner.bulk({
       ...who,
       items: [
         { skuId: 'A', delta: -2 },

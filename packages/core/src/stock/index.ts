@@ -1,14 +1,12 @@
-/** Public API of the stock core: Lua commands through a typed runner, the journal, the Redis guard. */
+/** Public API of the stock core: the commands (commands/, lua/) through a typed runner, the journal, the Redis guard. */
 
+export * from './commands/index.js';
 export {
   checkRedisForStock,
-  evaluateRedisSettings,
   type GuardLogger,
-  parseInfoField,
   type RedisGuardDecision,
   type RedisGuardReport,
   type RedisSettings,
-  readRedisSettings,
 } from './redis.guard.js';
 export { createStockBatch, type StockBatch } from './stock.batch.js';
 export {
@@ -20,7 +18,6 @@ export {
   stockOutcomeLabel,
   toStockOutcome,
 } from './stock.codes.js';
-export type { StockSettings } from './stock.commands.js';
 export {
   RedisEvictionPolicyError,
   StockInputError,
@@ -51,15 +48,6 @@ export { createStockKeys, type StockKeys } from './stock.keys.js';
 export { createStockRunner, type StockRunner, type StockRunnerOptions } from './stock.runner.js';
 export { type SkuPage, scanCursorPattern } from './stock.scan.js';
 export {
-  loadStockScripts,
-  luaDirectory,
-  registerStockScripts,
-  type StockCommandName,
-  type StockScript,
-  type StockScriptReply,
-} from './stock.scripts.js';
-export {
-  commandLabel,
   observeScriptsWith,
   type ScriptHistogram,
   type ScriptObserver,
@@ -68,18 +56,11 @@ export {
 } from './stock.timing.js';
 export type * from './stock.types.js';
 export {
-  type BulkItemsCheck,
-  type BulkScriptItem,
   bulkItemErrors,
-  checkBulkItems,
-  DECIMAL_ORDER_ID,
-  deltaError,
   hasForbiddenText,
   hasLengthWithin,
-  intError,
   isBoundedText,
   repeatedSkuReason,
   repeatedSkus,
   STOCK_LIMITS,
-  skuIdError,
 } from './stock.validation.js';

@@ -1,121 +1,54 @@
-import type { Redis } from 'ioredis';
-import { StockCode } from './stock.codes.js';
-import {
-  checkOrder,
-  interpret,
-  type PlanContext,
-  planAdmin,
-  planInit,
-  planOrder,
-  planReserve,
-  type ScriptPlan,
-} from './stock.commands.js';
-import { lookupFields, type OrderCall, runOrderCall, runPipelined, skuIdsOf } from './stock.execute.js';
-import type { StockKeys } from './stock.keys.js';
-import type { ScriptObserver } from './stock.timing.js';
-import type {
-  AddOutcome,
-  AdjustInput,
-  ConfirmInput,
-  ConfirmOutcome,
-  DecreaseOutcome,
-  ExpireOutcome,
-  InitInput,
-  InitOutcome,
-  InputRejected,
-  ReleaseInput,
-  ReleaseOutcome,
-  ReserveInput,
-  ReserveOutcome,
-  SetInput,
-  SetOutcome,
-} from './stock.types.js';
+import type { StockCommand } from './commands/command.js';
+import { type StockCommandMethods, stockCommands } from './commands/index.js';
+import { type ExecutorDeps, executeStockJobs, type StockJob } from './stock.executor.js';
 
 /**
- * Many stock commands in one ioredis pipeline (throughput), each with its own typed promise.
- * Queue calls, then `await batch.exec()`; every queued promise is settled when exec resolves.
- * confirm/release first read their records' SKUs in one pipelined round trip of their own.
+ * Many stock commands in one pipelined round trip (throughput), each with its own typed promise:
+ * queue calls (`batch.reserve(…)`, one method per command), then `await batch.exec()`; every
+ * queued promise is settled when exec resolves. Runs through the same executor as single calls.
  */
-export interface StockBatch {
-  init(input: InitInput): Promise<InitOutcome>;
-  set(input: SetInput): Promise<SetOutcome>;
-  add(input: AdjustInput): Promise<AddOutcome>;
-  decrease(input: AdjustInput): Promise<DecreaseOutcome>;
-  reserve(input: ReserveInput): Promise<ReserveOutcome>;
-  confirm(input: ConfirmInput): Promise<ConfirmOutcome>;
-  release(input: ReleaseInput): Promise<ReleaseOutcome>;
+export interface StockBatch extends StockCommandMethods {
   /** Commands queued and not yet sent. */
   readonly length: number;
   exec(): Promise<void>;
 }
 
-/** The runner's own use: expire jobs for the sweeper. */
-export interface InternalStockBatch extends StockBatch {
-  expire(call: OrderCall): Promise<ExpireOutcome>;
+type Dispatch = <Input, Outcome>(command: StockCommand<Input, Outcome>, input: Input) => Promise<Outcome>;
+
+/** `{ reserve: (input) => dispatch(reserve, input), … }` for every command in stockCommands. */
+export function commandMethods(dispatch: Dispatch): StockCommandMethods {
+  const entries = Object.entries(stockCommands).map(([name, command]) => [
+    name,
+    (input: unknown) => dispatch(command as StockCommand<unknown, unknown>, input),
+  ]);
+  return Object.fromEntries(entries) as StockCommandMethods;
 }
 
-export interface BatchDeps {
-  redis: Redis;
-  keys: StockKeys;
-  context: () => PlanContext;
-  /** Told the duration of every script round trip. */
-  observe?: ScriptObserver;
+/** A promise for the outcome of `command`, and the job that settles it. */
+export function newJob<Input, Outcome>(
+  command: StockCommand<Input, Outcome>,
+  input: Input,
+): { job: StockJob; outcome: Promise<Outcome> } {
+  let job: StockJob | undefined;
+  const outcome = new Promise<Outcome>((resolve, reject) => {
+    job = {
+      command: command as StockCommand<never, unknown>,
+      input,
+      resolve: resolve as StockJob['resolve'],
+      reject,
+    };
+  });
+  return { job: job as StockJob, outcome };
 }
 
-interface Job {
-  plan?: ScriptPlan;
-  call?: OrderCall;
-  resolve: (value: never) => void;
-  reject: (error: unknown) => void;
-}
-
-export function createStockBatch(deps: BatchDeps): InternalStockBatch {
-  let jobs: Job[] = [];
-
-  function enqueue<T>(build: () => ScriptPlan | InputRejected | OrderCall): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      try {
-        const built = build();
-        if ('errors' in built) resolve(built as T);
-        else if ('command' in built) jobs.push({ plan: built, resolve: resolve as Job['resolve'], reject });
-        else jobs.push({ call: built, resolve: resolve as Job['resolve'], reject });
-      } catch (error) {
-        reject(error);
-      }
-    });
-  }
-
-  function order(
-    input: ConfirmInput | ReleaseInput,
-    action: 'confirm' | 'release',
-  ): OrderCall | InputRejected {
-    return checkOrder(input) ?? { ...input, action };
-  }
-
-  async function resolveLookups(taken: Job[]): Promise<void> {
-    const lookups = taken.filter((job) => job.call !== undefined);
-    if (lookups.length === 0) return;
-    const pipeline = deps.redis.pipeline();
-    for (const job of lookups)
-      pipeline.hmget(deps.keys.reservation(job.call?.orderId ?? ''), ...lookupFields());
-    const results = (await pipeline.exec()) ?? [];
-    lookups.forEach((job, i) => {
-      const [, fields] = results[i] ?? [];
-      const call = job.call as OrderCall;
-      job.plan = planOrder(
-        deps.context(),
-        call.action,
-        call,
-        skuIdsOf(fields as (string | null)[] | undefined),
-      );
-    });
-  }
+export function createStockBatch(deps: ExecutorDeps): StockBatch {
+  let jobs: StockJob[] = [];
 
   async function exec(): Promise<void> {
     const taken = jobs;
     jobs = [];
     try {
-      await send(taken);
+      await executeStockJobs(deps, taken);
     } catch (error) {
       // Connection-level failure: every job not yet settled fails with it (settled ones ignore it).
       for (const job of taken) job.reject(error);
@@ -123,42 +56,13 @@ export function createStockBatch(deps: BatchDeps): InternalStockBatch {
     }
   }
 
-  async function send(taken: Job[]): Promise<void> {
-    await resolveLookups(taken);
-    const retries: Promise<void>[] = [];
-    await runPipelined(
-      deps.redis,
-      taken.map((job) => job.plan as ScriptPlan),
-      (i, error, reply) => {
-        const job = taken[i] as Job;
-        if (error || !reply) return job.reject(error ?? new Error('no reply'));
-        if (reply[0] === StockCode.STALE_KEYS && job.call) {
-          // The record changed between our read and the script (e.g. reserved meanwhile): redo it alone.
-          const retry = runOrderCall(deps.redis, deps.keys, deps.context, job.call, deps.observe);
-          retries.push(retry.then((v) => job.resolve(v as never), job.reject));
-          return;
-        }
-        try {
-          job.resolve(interpret(job.plan as ScriptPlan, reply) as never);
-        } catch (parseError) {
-          job.reject(parseError);
-        }
-      },
-      deps.observe,
-    );
-    await Promise.all(retries);
-  }
-
+  const methods = commandMethods((command, input) => {
+    const { job, outcome } = newJob(command, input);
+    jobs.push(job);
+    return outcome;
+  });
   return {
-    init: (input) => enqueue(() => planInit(deps.context(), input)),
-    set: (input) => enqueue(() => planAdmin(deps.context(), 'set', { ...input, amount: input.total })),
-    add: (input) => enqueue(() => planAdmin(deps.context(), 'add', { ...input, amount: input.quantity })),
-    decrease: (input) =>
-      enqueue(() => planAdmin(deps.context(), 'decrease', { ...input, amount: input.quantity })),
-    reserve: (input) => enqueue(() => planReserve(deps.context(), input)),
-    confirm: (input) => enqueue(() => order(input, 'confirm')),
-    release: (input) => enqueue(() => order(input, 'release')),
-    expire: (call) => enqueue(() => call),
+    ...methods,
     get length() {
       return jobs.length;
     },

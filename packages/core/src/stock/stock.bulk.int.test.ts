@@ -1,10 +1,10 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { luaScript, runScript } from '../redis/lua.scripts.js';
+import type { BulkItem } from './commands/index.js';
 import { StockCode } from './stock.codes.js';
-import { callArgs } from './stock.execute.js';
 import { readJournal } from './stock.journal.js';
 import { createTestStock, T0, type TestStock, testRedisUrl } from './stock.testing.js';
-import type { BulkItem } from './stock.types.js';
 
 const who = { causationId: 'req-1', correlationId: 'corr-1', actor: 'admin:alice' };
 let redis: Redis;
@@ -26,7 +26,7 @@ afterAll(async () => {
 const bulk = (
   items: BulkItem[],
   extra: { idempotencyKey?: string; eventId?: string; reason?: string } = {},
-) => t.runner.bulkAdjust({ ...who, items, ...extra });
+) => t.runner.bulk({ ...who, items, ...extra });
 
 /** A: total 10 with 4 reserved; B: total 5. */
 async function seed(): Promise<void> {
@@ -44,7 +44,7 @@ async function counters(...skuIds: string[]) {
   return Promise.all(skuIds.map((skuId) => redis.hgetall(t.runner.keys.stock(skuId))));
 }
 
-describe('bulkAdjust', () => {
+describe('bulk', () => {
   it('when every item fits, applies totals and deltas, creates absent SKUs and journals one entry', async () => {
     // Arrange
     await seed();
@@ -207,9 +207,8 @@ describe('bulkAdjust', () => {
   });
 
   it('when called past the runner with a repeated SKU, the script refuses it with an error reply', async () => {
-    const plan = {
-      action: 'bulk' as const,
-      command: 'stockBulk' as const,
+    const call = {
+      script: luaScript('bulk'),
       keys: [
         t.runner.keys.idempotency('x'),
         t.runner.keys.journal,
@@ -219,7 +218,7 @@ describe('bulkAdjust', () => {
       ],
       args: [T0, 60, 'e', 'c', 'c', 'a', '', '', 'd', 'A', 'd', 1, 'A', 'd', 1],
     };
-    await expect(redis.stockBulk(...callArgs(plan))).rejects.toThrow(/INVALID_BULK item 2/);
+    await expect(runScript(redis, call)).rejects.toThrow(/INVALID_BULK item 2/);
     expect(await t.journalLength()).toBe(0);
   });
 });

@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ReserveOutcome } from './commands/index.js';
 import { createStockRunner, type StockRunner } from './stock.runner.js';
 import { deleteByPrefix, markRestored, testRedisUrl, uniqueTestPrefix } from './stock.testing.js';
-import type { ReserveOutcome } from './stock.types.js';
 
 const who = { causationId: 'evt', correlationId: 'corr', actor: 'test' };
 const CLIENTS = 50;

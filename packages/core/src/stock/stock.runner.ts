@@ -1,45 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { createStockBatch, type StockBatch } from './stock.batch.js';
-import {
-  checkOrder,
-  interpret,
-  type PlanContext,
-  planAdmin,
-  planBulk,
-  planInit,
-  planReserve,
-  type ScriptPlan,
-  type StockSettings,
-} from './stock.commands.js';
-import { runOrderCall, runPipelined, sendTimed } from './stock.execute.js';
+import type { PlanContext, StockSettings } from './commands/command.js';
+import { expire } from './commands/expire.command.js';
+import type { StockCommandMethods } from './commands/index.js';
+import { commandMethods, createStockBatch, newJob, type StockBatch } from './stock.batch.js';
+import { type ExecutorDeps, executeStockJobs } from './stock.executor.js';
 import { createStockKeys, type StockKeys } from './stock.keys.js';
 import { type SkuPage, scanSkus } from './stock.scan.js';
-import { registerStockScripts } from './stock.scripts.js';
 import type { ScriptObserver } from './stock.timing.js';
-import type {
-  AddOutcome,
-  AdjustInput,
-  BulkAdjustInput,
-  BulkAdjustOutcome,
-  ConfirmInput,
-  ConfirmOutcome,
-  DecreaseOutcome,
-  ExpireOptions,
-  ExpireSweep,
-  InitInput,
-  InitOutcome,
-  InputRejected,
-  ReleaseInput,
-  ReleaseOutcome,
-  Reservation,
-  ReservationStatus,
-  ReserveInput,
-  ReserveOutcome,
-  SetInput,
-  SetOutcome,
-  SkuState,
-} from './stock.types.js';
+import type { ExpireOptions, ExpireSweep, Reservation, ReservationStatus, SkuState } from './stock.types.js';
 import { intError } from './stock.validation.js';
 
 export interface StockRunnerOptions extends StockSettings {
@@ -53,24 +22,16 @@ export interface StockRunnerOptions extends StockSettings {
   onScripts?: ScriptObserver;
 }
 
-/** Runs the stock Lua commands (lua/) and reads stock state; no HTTP or Kafka knowledge. */
-export interface StockRunner {
+/**
+ * Runs the stock commands (one method per command in commands/, e.g. `reserve` runs
+ * commands/reserve.command.ts and lua/reserve.lua) and reads stock state; no HTTP or Kafka knowledge.
+ */
+export interface StockRunner extends StockCommandMethods {
   readonly keys: StockKeys;
-  init(input: InitInput): Promise<InitOutcome>;
-  set(input: SetInput): Promise<SetOutcome>;
-  add(input: AdjustInput): Promise<AddOutcome>;
-  decrease(input: AdjustInput): Promise<DecreaseOutcome>;
-  /** Many totals and deltas in one script: all applied, or none (failedItems lists every failure). */
-  bulkAdjust(input: BulkAdjustInput): Promise<BulkAdjustOutcome>;
-  reserve(input: ReserveInput): Promise<ReserveOutcome>;
-  confirm(input: ConfirmInput): Promise<ConfirmOutcome>;
-  release(input: ReleaseInput): Promise<ReleaseOutcome>;
   /** Expires up to `batchSize` reservations whose deadline has passed (call again while `due` is full). */
   expireDue(batchSize: number, options?: ExpireOptions): Promise<ExpireSweep>;
   /** Queue many commands and send them in one pipeline. */
   batch(): StockBatch;
-  /** Convenience: many reserves in one pipeline, outcomes in input order. */
-  reserveMany(inputs: ReserveInput[]): Promise<ReserveOutcome[]>;
   get(skuId: string): Promise<SkuState | null>;
   getMany(skuIds: string[]): Promise<(SkuState | null)[]>;
   getReservation(orderId: string): Promise<Reservation | null>;
@@ -121,7 +82,6 @@ function assertSettings(options: StockRunnerOptions): void {
 export function createStockRunner(options: StockRunnerOptions): StockRunner {
   assertSettings(options);
   const { redis } = options;
-  registerStockScripts(redis);
   const keys = createStockKeys(options.keyPrefix);
   const clock = options.clock ?? Date.now;
   const newId = options.newId ?? randomUUID;
@@ -130,14 +90,8 @@ export function createStockRunner(options: StockRunnerOptions): StockRunner {
     finishedTtlSeconds: options.finishedTtlSeconds,
     idempotencyTtlSeconds: options.idempotencyTtlSeconds,
   };
-  const observe = options.onScripts;
   const context = (): PlanContext => ({ keys, settings, now: clock(), newId });
-  const batch = () => createStockBatch({ redis, keys, context, observe });
-
-  async function run<T>(built: ScriptPlan | InputRejected): Promise<T> {
-    if ('errors' in built) return built as T;
-    return interpret(built, await sendTimed(redis, built, observe)) as T;
-  }
+  const deps: ExecutorDeps = { redis, keys, context, observe: options.onScripts };
 
   async function getMany(skuIds: string[]): Promise<(SkuState | null)[]> {
     if (skuIds.length === 0) return [];
@@ -154,63 +108,27 @@ export function createStockRunner(options: StockRunnerOptions): StockRunner {
   async function expireDue(batchSize: number, expireOptions: ExpireOptions = {}): Promise<ExpireSweep> {
     const sizeError = intError(batchSize, 'batchSize', 1, 10_000);
     if (sizeError) throw new Error(`expireDue: batchSize ${sizeError.reason}`);
-    const now = clock();
-    const due = await redis.zrangebyscore(keys.deadlines, '-inf', now, 'LIMIT', 0, batchSize);
-    const sweep = createStockBatch({ redis, keys, context, observe });
+    const due = await redis.zrangebyscore(keys.deadlines, '-inf', clock(), 'LIMIT', 0, batchSize);
     const causationId = expireOptions.causationId ?? newId();
     const actor = expireOptions.actor ?? 'system:expire';
-    const pending = due.map((orderId) =>
-      sweep.expire({ action: 'expire', orderId, orderIdType: '', causationId, correlationId: '', actor }),
+    const jobs = due.map((orderId) => newJob(expire, { orderId, causationId, correlationId: '', actor }));
+    await executeStockJobs(
+      deps,
+      jobs.map((j) => j.job),
     );
-    await sweep.exec();
-    const outcomes = await Promise.all(pending);
+    const outcomes = await Promise.all(jobs.map((j) => j.outcome));
     const expired = outcomes.filter((o) => o.ok && !o.replayed).length;
     return { due: due.length, expired, outcomes };
   }
 
-  /** The hot path of batching, without a promise per order: plan all, one pipeline, interpret. */
-  async function reserveMany(inputs: ReserveInput[]): Promise<ReserveOutcome[]> {
-    const shared = context();
-    const outcomes = new Array<ReserveOutcome>(inputs.length);
-    const plans: ScriptPlan[] = [];
-    const positions: number[] = [];
-    inputs.forEach((input, i) => {
-      const built = planReserve(shared, input);
-      if ('errors' in built) outcomes[i] = built;
-      else {
-        positions.push(i);
-        plans.push(built);
-      }
-    });
-    let firstError: Error | null = null;
-    await runPipelined(
-      redis,
-      plans,
-      (j, error, reply) => {
-        if (error || !reply) firstError ??= error ?? new Error('no reply');
-        else outcomes[positions[j] as number] = interpret(plans[j] as ScriptPlan, reply);
-      },
-      observe,
-    );
-    if (firstError) throw firstError; // connection or script error: replays make a retry safe
-    return outcomes;
-  }
-
   return {
+    ...commandMethods((command, input) => {
+      const { job, outcome } = newJob(command, input);
+      return executeStockJobs(deps, [job]).then(() => outcome);
+    }),
     keys,
-    init: (input) => run(planInit(context(), input)),
-    set: (input) => run(planAdmin(context(), 'set', { ...input, amount: input.total })),
-    add: (input) => run(planAdmin(context(), 'add', { ...input, amount: input.quantity })),
-    decrease: (input) => run(planAdmin(context(), 'decrease', { ...input, amount: input.quantity })),
-    bulkAdjust: (input) => run(planBulk(context(), input)),
-    reserve: (input) => run(planReserve(context(), input)),
-    confirm: async (input) =>
-      checkOrder(input) ?? runOrderCall(redis, keys, context, { ...input, action: 'confirm' }, observe),
-    release: async (input) =>
-      checkOrder(input) ?? runOrderCall(redis, keys, context, { ...input, action: 'release' }, observe),
     expireDue,
-    batch,
-    reserveMany,
+    batch: () => createStockBatch(deps),
     async get(skuId) {
       return toSkuState(skuId, await redis.hmget(keys.stock(skuId), ...skuFields));
     },

@@ -39,10 +39,13 @@ describe('stock runner onScripts', () => {
     for (const timing of seen) expect(timing.seconds).toBeGreaterThan(0);
   });
 
-  it('when a batch or reserveMany runs, reports one pipeline round trip for all its scripts', async () => {
-    await t.runner.reserveMany(
-      [1, 2, 3].map((n) => ({ ...order(String(n)), items: [{ skuId: 'A', quantity: 1 }] })),
+  it('when a batch runs, reports one pipeline round trip for all its scripts', async () => {
+    const reserves = t.runner.batch();
+    const placed = [1, 2, 3].map((n) =>
+      reserves.reserve({ ...order(String(n)), items: [{ skuId: 'A', quantity: 1 }] }),
     );
+    await reserves.exec();
+    await Promise.all(placed);
     const batch = t.runner.batch();
     const settled = [batch.confirm(order('1')), batch.release({ ...order('2'), reason: 'CANCELLED' })];
     await batch.exec();

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { commandLabel, observeScriptsWith, type ScriptTiming, timeScripts } from './stock.timing.js';
 
 describe('commandLabel', () => {
-  it('when every script is the same command, names the Lua file without the stock prefix', () => {
-    expect(commandLabel(['stockReserve'])).toBe('reserve');
-    expect(commandLabel(['stockExpire', 'stockExpire'])).toBe('expire');
+  it('when every script is the same command, names its Lua file', () => {
+    expect(commandLabel(['reserve'])).toBe('reserve');
+    expect(commandLabel(['expire', 'expire'])).toBe('expire');
   });
 
   it('when a pipeline holds several commands, answers mixed', () => {
-    expect(commandLabel(['stockReserve', 'stockConfirm'])).toBe('mixed');
+    expect(commandLabel(['reserve', 'confirm'])).toBe('mixed');
   });
 });
 
@@ -19,7 +19,7 @@ describe('timeScripts', () => {
     const failing = () => new Promise<never>((_, reject) => setTimeout(() => reject(new Error('down')), 20));
 
     // Act
-    const result = timeScripts((t) => seen.push(t), ['stockAdd'], 'single', failing);
+    const result = timeScripts((t) => seen.push(t), ['add'], 'single', failing);
 
     // Assert
     await expect(result).rejects.toThrow('down');

@@ -1,4 +1,4 @@
-import type { StockCommandName } from './stock.scripts.js';
+import type { StockAction } from './stock.types.js';
 
 /**
  * Timing of the stock scripts, without a metrics library: the runner calls an optional observer
@@ -10,7 +10,7 @@ export interface ScriptTiming {
   /** Lua command (`reserve`, `confirm`, …), or `mixed` for a pipeline of several commands. */
   command: string;
   /**
-   * `single` or `pipeline`: kept apart because a pipeline of 100 reserves takes longer than one
+   * `single` (one script call) or `pipeline` (several in one round trip): kept apart because a pipeline of 100 reserves takes longer than one
    * reserve, and mixing them would make either percentile meaningless.
    */
   mode: 'single' | 'pipeline';
@@ -38,18 +38,17 @@ export function observeScriptsWith(histogram: ScriptHistogram): ScriptObserver {
   return (timing) => histogram.observe({ command: timing.command, mode: timing.mode }, timing.seconds);
 }
 
-/** `stockReserve` → `reserve`: the Lua file's name, which operators know. */
-export function commandLabel(commands: readonly StockCommandName[]): string {
+/** The command (its Lua file's name, which operators know), or `mixed` for a mixed pipeline. */
+export function commandLabel(commands: readonly StockAction[]): string {
   const first = commands[0];
   if (first === undefined) return 'none';
-  if (commands.some((c) => c !== first)) return 'mixed';
-  return `${first.charAt(5).toLowerCase()}${first.slice(6)}`;
+  return commands.some((c) => c !== first) ? 'mixed' : first;
 }
 
 /** Runs one round trip and reports its duration, also when it fails (a timeout is latency too). */
 export async function timeScripts<T>(
   observe: ScriptObserver | undefined,
-  commands: readonly StockCommandName[],
+  commands: readonly StockAction[],
   mode: ScriptTiming['mode'],
   work: () => Promise<T>,
 ): Promise<T> {

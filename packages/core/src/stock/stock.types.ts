@@ -1,3 +1,4 @@
+import type { ExpireOutcome } from './commands/expire.command.js';
 import type { StockCode, StockFailureReason } from './stock.codes.js';
 
 /** The JSON type an orderId arrived in; it is echoed back in the same type. */
@@ -39,68 +40,6 @@ export interface SkuState {
   version: number;
   /** Epoch ms of the last change. */
   updatedAt: number;
-}
-
-export interface InitInput extends CommandContext {
-  skuId: string;
-  /** 0…10^12. */
-  initialQuantity: number;
-  reason?: string;
-}
-
-interface AdminInput extends CommandContext {
-  skuId: string;
-  /** A retry with the same key returns the first outcome. Callers namespace it (e.g. by actor). */
-  idempotencyKey?: string;
-  reason?: string;
-}
-
-export interface SetInput extends AdminInput {
-  /** Absolute total, 0…10^12 (above: TOTAL_LIMIT). */
-  total: number;
-  /** Apply only at this version (0 = the SKU must not exist yet). */
-  expectedVersion?: number;
-}
-
-export interface AdjustInput extends AdminInput {
-  /** 1…1,000,000,000. */
-  quantity: number;
-}
-
-/** One line of a bulk adjustment: an absolute total (0…10^12) or a non-zero delta (|delta| ≤ 10^9). */
-export type BulkItem = { skuId: string; total: number } | { skuId: string; delta: number };
-
-export interface BulkAdjustInput extends CommandContext {
-  /** 1…1000 items, each SKU once; applied all together or not at all. */
-  items: BulkItem[];
-  /** A retry with the same key (and the same items) returns the first outcome. */
-  idempotencyKey?: string;
-  reason?: string;
-}
-
-export interface OrderInput extends CommandContext {
-  /** Decimal (or free-text) id as a string: never a JS number, so ids above 2^53 stay exact. */
-  orderId: string;
-  orderIdType: OrderIdType;
-}
-
-export interface ReserveInput extends OrderInput {
-  /** Duplicated SKUs are merged (quantities add). */
-  items: OrderItem[];
-  /** Overrides the runner's reservation TTL. */
-  ttlSeconds?: number;
-}
-
-export type ConfirmInput = OrderInput;
-
-export interface ReleaseInput extends OrderInput {
-  reason: ReleaseReason;
-}
-
-export interface ExpireOptions {
-  actor?: string;
-  /** Defaults to one new id per sweep. */
-  causationId?: string;
 }
 
 /** One SKU's change in a journal entry: the deltas and the state after the change. */
@@ -179,25 +118,11 @@ export type StockResult<R extends StockFailureReason | IdempotencyReuse> =
   | { ok: false; reason: R; replayed: boolean; journaled: boolean; code: StockCode; entry: JournalEntry }
   | InputRejected;
 
-export type InitOutcome = StockResult<'EXISTS'>;
-export type SetOutcome = StockResult<
-  'VERSION_CONFLICT' | 'TOTAL_LIMIT' | 'BELOW_RESERVED' | IdempotencyReuse
->;
-export type AddOutcome = StockResult<'TOTAL_LIMIT' | IdempotencyReuse>;
-export type DecreaseOutcome = StockResult<'INSUFFICIENT_STOCK' | 'SKU_NOT_FOUND' | IdempotencyReuse>;
-export type BulkAdjustOutcome = StockResult<
-  'INSUFFICIENT_STOCK' | 'SKU_NOT_FOUND' | 'BELOW_RESERVED' | 'TOTAL_LIMIT' | IdempotencyReuse
->;
-export type ReserveOutcome = StockResult<'INSUFFICIENT_STOCK' | 'SKU_NOT_FOUND' | 'INVALID_ORDER'>;
-export type ConfirmOutcome = StockResult<
-  'RESERVATION_NOT_FOUND' | 'RESERVATION_EXPIRED' | 'RESERVATION_RELEASED'
->;
-export type ReleaseOutcome = StockResult<
-  'RESERVATION_NOT_FOUND' | 'RESERVATION_EXPIRED' | 'RESERVATION_RELEASED' | 'ALREADY_CONFIRMED'
->;
-export type ExpireOutcome = StockResult<
-  'NOT_DUE' | 'RESERVATION_NOT_FOUND' | 'RESERVATION_EXPIRED' | 'RESERVATION_RELEASED' | 'ALREADY_CONFIRMED'
->;
+export interface ExpireOptions {
+  actor?: string;
+  /** Defaults to one new id per sweep. */
+  causationId?: string;
+}
 
 export interface ExpireSweep {
   /** Due orders read from the deadline set (at most the batch size). */

@@ -57,7 +57,7 @@ export const adminBulkRoutes: FastifyPluginAsyncZod<AdminBulkRoutesOptions> = as
       const items = body.items.map(({ skuId, total, delta }) =>
         total === undefined ? { skuId, delta: delta as number } : { skuId, total },
       );
-      const outcome = await runner.bulkAdjust({ ...context, items, reason: body.reason });
+      const outcome = await runner.bulk({ ...context, items, reason: body.reason });
       app.metrics.stockOutcome('bulk', outcomeLabel(outcome));
       const result = mapBulkOutcome(body, outcome);
       request.log.info(

@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import {
-  interpret,
-  type PlanContext,
-  planAdmin,
-  planBulk,
-  planInit,
-  planOrder,
-  planReserve,
-} from './stock.commands.js';
-import { callArgs } from './stock.execute.js';
-import { createStockKeys } from './stock.keys.js';
+import { createStockKeys } from '../stock.keys.js';
+import { add } from './add.command.js';
+import { bulk } from './bulk.command.js';
+import type { PlanContext } from './command.js';
+import { decrease } from './decrease.command.js';
+import { init } from './init.command.js';
+import { interpret } from './outcome.js';
+import { release } from './release.command.js';
+import { reserve } from './reserve.command.js';
+import { set } from './set.command.js';
 
 const context: PlanContext = {
   keys: createStockKeys('inv:'),
@@ -19,19 +18,23 @@ const context: PlanContext = {
 };
 const who = { causationId: 'evt-1', correlationId: '1001', actor: 'kafka:order.placed' };
 
-describe('planReserve', () => {
-  it('when an order has a SKU twice, sends one merged item and numkeys first', () => {
+describe('reserve', () => {
+  it('when an order has a SKU twice, sends one merged item', () => {
     // Act
-    const plan = planReserve(context, {
-      ...who,
-      orderId: '12345678901234567891',
-      orderIdType: 'number',
-      items: [
-        { skuId: 'A', quantity: 2 },
-        { skuId: 'B', quantity: 1 },
-        { skuId: 'A', quantity: 3 },
-      ],
-    });
+    const plan = reserve.plan(
+      context,
+      {
+        ...who,
+        orderId: '12345678901234567891',
+        orderIdType: 'number',
+        items: [
+          { skuId: 'A', quantity: 2 },
+          { skuId: 'B', quantity: 1 },
+          { skuId: 'A', quantity: 3 },
+        ],
+      },
+      [],
+    );
     // Assert
     expect('errors' in plan).toBe(false);
     if ('errors' in plan) return;
@@ -58,45 +61,55 @@ describe('planReserve', () => {
       'B',
       1,
     ]);
-    expect(callArgs(plan)[0]).toBe(6);
   });
 
   it('when a quantity is out of range or there are 101 SKUs, rejects with INVALID_ORDER before Redis', () => {
-    const zero = planReserve(context, {
-      ...who,
-      orderId: '1',
-      orderIdType: 'number',
-      items: [{ skuId: 'A', quantity: 0 }],
-    });
-    const many = planReserve(context, {
-      ...who,
-      orderId: '1',
-      orderIdType: 'number',
-      items: Array.from({ length: 101 }, (_, i) => ({ skuId: `S${i}`, quantity: 1 })),
-    });
+    const zero = reserve.plan(
+      context,
+      {
+        ...who,
+        orderId: '1',
+        orderIdType: 'number',
+        items: [{ skuId: 'A', quantity: 0 }],
+      },
+      [],
+    );
+    const many = reserve.plan(
+      context,
+      {
+        ...who,
+        orderId: '1',
+        orderIdType: 'number',
+        items: Array.from({ length: 101 }, (_, i) => ({ skuId: `S${i}`, quantity: 1 })),
+      },
+      [],
+    );
     expect(zero).toMatchObject({ ok: false, reason: 'INVALID_ORDER', entry: null, journaled: false });
     expect(many).toMatchObject({ ok: false, reason: 'INVALID_ORDER' });
   });
 });
 
-describe('planAdmin', () => {
+describe('set, add and decrease', () => {
   it('when no idempotency key is given, keys the call by its eventId', () => {
-    const plan = planAdmin(context, 'add', { ...who, skuId: 'A', quantity: 5, amount: 5 });
+    const plan = add.plan(context, { ...who, skuId: 'A', quantity: 5 }, []);
     expect('errors' in plan).toBe(false);
     if ('errors' in plan) return;
     expect(plan.keys).toEqual(['inv:{A}:stock', 'inv:idem:event:new-id', 'inv:journal', 'inv:restored']);
-    expect(callArgs(plan)).toHaveLength(4 + 10); // fixed numkeys: not sent by us
+    expect(plan.args).toHaveLength(10);
   });
 
   it('when set has an expected version, passes it last', () => {
-    const plan = planAdmin(context, 'set', {
-      ...who,
-      skuId: 'A',
-      total: 7,
-      amount: 7,
-      expectedVersion: 0,
-      idempotencyKey: 'k',
-    });
+    const plan = set.plan(
+      context,
+      {
+        ...who,
+        skuId: 'A',
+        total: 7,
+        expectedVersion: 0,
+        idempotencyKey: 'k',
+      },
+      [],
+    );
     if ('errors' in plan) throw new Error('rejected');
     expect(plan.keys[1]).toBe('inv:idem:k');
     expect(plan.args.at(-1)).toBe(0);
@@ -104,29 +117,29 @@ describe('planAdmin', () => {
   });
 
   it('when the quantity or skuId is bad, rejects with INVALID_QUANTITY or INVALID_SKU_ID', () => {
-    expect(planAdmin(context, 'decrease', { ...who, skuId: 'A', quantity: 0, amount: 0 })).toMatchObject({
+    expect(decrease.plan(context, { ...who, skuId: 'A', quantity: 0 }, [])).toMatchObject({
       reason: 'INVALID_QUANTITY',
     });
-    expect(planAdmin(context, 'set', { ...who, skuId: 'A', total: -1, amount: -1 })).toMatchObject({
+    expect(set.plan(context, { ...who, skuId: 'A', total: -1 }, [])).toMatchObject({
       reason: 'INVALID_QUANTITY',
     });
-    expect(planAdmin(context, 'add', { ...who, skuId: 'A\u0007', quantity: 1, amount: 1 })).toMatchObject({
+    expect(add.plan(context, { ...who, skuId: 'A\u0007', quantity: 1 }, [])).toMatchObject({
       reason: 'INVALID_SKU_ID',
     });
-    expect(planInit(context, { ...who, skuId: 'A', initialQuantity: 1e12 + 1 })).toMatchObject({
+    expect(init.plan(context, { ...who, skuId: 'A', initialQuantity: 1e12 + 1 }, [])).toMatchObject({
       reason: 'INVALID_QUANTITY',
     });
   });
 });
 
-describe('planBulk', () => {
+describe('bulk', () => {
   const items = [
     { skuId: 'A', total: 5 },
     { skuId: 'B', delta: -2 },
   ];
 
-  it('passes the idempotency key, the journal, then one SKU key per item, with numkeys first', () => {
-    const plan = planBulk(context, { ...who, items, idempotencyKey: 'k', reason: 'count' });
+  it('passes the idempotency key, the journal, then one SKU key per item', () => {
+    const plan = bulk.plan(context, { ...who, items, idempotencyKey: 'k', reason: 'count' }, []);
     if ('errors' in plan) throw new Error('rejected');
     expect(plan.keys).toEqual([
       'inv:idem:k',
@@ -137,12 +150,11 @@ describe('planBulk', () => {
     ]);
     expect(plan.args.slice(6, 9)).toEqual(['count', 'k', plan.digest]);
     expect(plan.args.slice(9)).toEqual(['A', 't', 5, 'B', 'd', -2]);
-    expect(callArgs(plan)[0]).toBe(5);
   });
 
   it('gives the same items the same digest and other items another', () => {
     const digest = (list: typeof items) => {
-      const plan = planBulk(context, { ...who, items: list });
+      const plan = bulk.plan(context, { ...who, items: list }, []);
       return 'errors' in plan ? null : plan.digest;
     };
     expect(digest(items)).toBe(digest([...items]));
@@ -161,7 +173,7 @@ describe('planBulk', () => {
   });
 
   it('when a replayed entry was stored for other items, interprets it as IDEMPOTENCY_KEY_REUSED', () => {
-    const plan = planBulk(context, { ...who, items });
+    const plan = bulk.plan(context, { ...who, items }, []);
     if ('errors' in plan) throw new Error('rejected');
     const stored = { v: 1, action: 'bulk', code: 1, at: 1, eventId: 'e', causationId: 'c' };
     const entry = (digest: string) => JSON.stringify({ ...stored, correlationId: 'c', actor: 'a', digest });
@@ -175,21 +187,27 @@ describe('planBulk', () => {
   it('when items are missing, too many or repeat a SKU, rejects with INVALID_BULK', () => {
     const many = Array.from({ length: 1001 }, (_, i) => ({ skuId: `S${i}`, total: 1 }));
     for (const list of [[], many, [...items, { skuId: 'A', delta: 1 }]]) {
-      expect(planBulk(context, { ...who, items: list })).toMatchObject({ ok: false, reason: 'INVALID_BULK' });
+      expect(bulk.plan(context, { ...who, items: list }, [])).toMatchObject({
+        ok: false,
+        reason: 'INVALID_BULK',
+      });
     }
   });
 });
 
-describe('planOrder', () => {
+describe('release', () => {
   it('when the record holds two SKUs, passes their keys and their ids for the script to check', () => {
-    const plan = planOrder(
-      context,
-      'release',
-      { ...who, orderId: '7', orderIdType: 'string', reason: 'MANUAL' },
-      ['A', 'B'],
-    );
+    const input = { ...who, orderId: '7', orderIdType: 'string' as const, reason: 'MANUAL' as const };
+    const plan = release.plan(context, input, ['A', 'B']);
+    if ('errors' in plan) throw new Error('rejected');
     expect(plan.keys.slice(3)).toEqual(['inv:{A}:stock', 'inv:{B}:stock', 'inv:restored']);
     expect(plan.args.slice(6)).toEqual(['7', 'string', 'MANUAL', 'A', 'B']);
+  });
+
+  it('when the orderId is invalid, reads no record and rejects with INVALID_ORDER', () => {
+    const input = { ...who, orderId: '', orderIdType: 'string' as const, reason: 'MANUAL' as const };
+    expect(release.reservationOf?.(input)).toBeUndefined();
+    expect(release.plan(context, input, [])).toMatchObject({ ok: false, reason: 'INVALID_ORDER' });
   });
 });
 

@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Redis } from 'ioredis';
+
+/** The repository's `lua/` folder, found from src/ and from dist/ alike. */
+export const luaDirectory = new URL('../../../../lua/', import.meta.url);
+
+export interface LuaScript {
+  /** The file name without `.lua`: `reserve` is lua/reserve.lua. */
+  name: string;
+  lua: string;
+  /** SHA-1 of the source, as EVALSHA wants it. */
+  sha: string;
+}
+
+export interface ScriptCall {
+  script: LuaScript;
+  keys: readonly string[];
+  args: readonly (string | number)[];
+}
+
+/** ioredis' per-command answer in a pipeline: the error, or the reply. */
+export type PipelineResult = [error: Error | null, reply: unknown];
+
+const scripts = new Map<string, LuaScript>();
+
+/** lua/<name>.lua, read once per process. */
+export function luaScript(name: string): LuaScript {
+  let script = scripts.get(name);
+  if (!script) {
+    const lua = readFileSync(new URL(`${name}.lua`, luaDirectory), 'utf8');
+    script = { name, lua, sha: createHash('sha1').update(lua).digest('hex') };
+    scripts.set(name, script);
+  }
+  return script;
+}
+
+/** The names of every script in lua/. */
+export function luaScriptNames(): string[] {
+  return readdirSync(fileURLToPath(luaDirectory))
+    .filter((file) => file.endsWith('.lua'))
+    .map((file) => file.slice(0, -'.lua'.length))
+    .sort();
+}
+
+const loadedOn = new WeakMap<Redis, Set<string>>();
+
+/** The SHAs this client's connection has loaded since it last connected. */
+function loadedScripts(redis: Redis): Set<string> {
+  let loaded = loadedOn.get(redis);
+  if (!loaded) {
+    const fresh = new Set<string>();
+    // A reconnect may reach a restarted (or another) Redis, which holds no scripts.
+    redis.on('ready', () => fresh.clear());
+    loadedOn.set(redis, fresh);
+    loaded = fresh;
+  }
+  return loaded;
+}
+
+const isNoScript = (error: Error | null) => error?.message.startsWith('NOSCRIPT') === true;
+
+async function sendOnce(redis: Redis, calls: readonly ScriptCall[]): Promise<PipelineResult[]> {
+  const loaded = loadedScripts(redis);
+  const toLoad = [...new Set(calls.map((c) => c.script))].filter((s) => !loaded.has(s.sha));
+  const pipeline = redis.pipeline();
+  for (const script of toLoad) pipeline.script('LOAD', script.lua);
+  for (const { script, keys, args } of calls) pipeline.evalsha(script.sha, keys.length, ...keys, ...args);
+  const results = ((await pipeline.exec()) ?? []) as PipelineResult[];
+  toLoad.forEach((script, i) => {
+    if (results[i]?.[0] === null) loaded.add(script.sha);
+  });
+  return calls.map((_, i) => results[toLoad.length + i] ?? [new Error('pipeline returned no result'), null]);
+}
+
+/**
+ * Runs script calls in one pipeline, in the order given, and answers each call's result. A script
+ * this connection has not loaded yet is loaded (SCRIPT LOAD) at the head of the same pipeline, so
+ * EVALSHA finds it and no call is reordered. If Redis still answers NOSCRIPT (someone ran SCRIPT
+ * FLUSH meanwhile: a script that did not run wrote nothing), the calls that got it are sent once
+ * more, after the others.
+ */
+export async function runScripts(redis: Redis, calls: readonly ScriptCall[]): Promise<PipelineResult[]> {
+  if (calls.length === 0) return [];
+  const results = await sendOnce(redis, calls);
+  const missed = results.flatMap((result, i) => (isNoScript(result[0]) ? [i] : []));
+  if (missed.length === 0) return results;
+  loadedScripts(redis).clear();
+  const retried = await sendOnce(
+    redis,
+    missed.map((i) => calls[i] as ScriptCall),
+  );
+  missed.forEach((position, j) => {
+    results[position] = retried[j] as PipelineResult;
+  });
+  return results;
+}
+
+/** One script call on its own round trip; a script error rejects. */
+export async function runScript(redis: Redis, call: ScriptCall): Promise<unknown> {
+  const [[error, reply] = [new Error('no result'), null]] = await runScripts(redis, [call]);
+  if (error) throw error;
+  return reply;
+}

@@ -1,0 +1,17 @@
+import type { IdempotencyReuse, StockResult } from '../stock.types.js';
+import { type AdjustmentInput, planAdjustment } from './adjust.js';
+import type { StockCommand } from './command.js';
+
+/** add: stock in, total += quantity (an unknown SKU is created). Script: lua/add.lua. */
+
+export interface AdjustInput extends AdjustmentInput {
+  /** 1…1,000,000,000. */
+  quantity: number;
+}
+
+export type AddOutcome = StockResult<'TOTAL_LIMIT' | IdempotencyReuse>;
+
+export const add: StockCommand<AdjustInput, AddOutcome> = {
+  action: 'add',
+  plan: (pc, input) => planAdjustment(pc, 'add', input, input.quantity),
+};

@@ -1,0 +1,47 @@
+import type { OrderIdType, OrderItem, StockResult } from '../stock.types.js';
+import { assertContext, intError, normalizeItems, orderIdErrors, STOCK_LIMITS } from '../stock.validation.js';
+import { contextArgs, rejected, type StockCommand } from './command.js';
+import type { OrderInput } from './order.js';
+
+/**
+ * reserve: hold every item of an order, or none (order.placed, POST /reservations).
+ * Script: lua/reserve.lua; its header gives the KEYS and ARGV built here.
+ */
+
+export interface ReserveInput extends OrderInput {
+  /** Duplicated SKUs are merged (quantities add). */
+  items: OrderItem[];
+  /** Overrides the runner's reservation TTL. */
+  ttlSeconds?: number;
+}
+
+export type ReserveOutcome = StockResult<'INSUFFICIENT_STOCK' | 'SKU_NOT_FOUND' | 'INVALID_ORDER'>;
+
+export const reserve: StockCommand<ReserveInput, ReserveOutcome> = {
+  action: 'reserve',
+  plan(pc, input) {
+    assertContext(input);
+    const checked = normalizeItems(input.items);
+    const errors = [
+      ...orderIdErrors(input.orderId, input.orderIdType),
+      ...(checked.ok ? [] : checked.errors),
+    ];
+    const ttlError =
+      input.ttlSeconds === undefined
+        ? null
+        : intError(input.ttlSeconds, 'ttlSeconds', 1, STOCK_LIMITS.maxTtlSeconds);
+    if (ttlError) errors.push(ttlError);
+    if (errors.length > 0 || !checked.ok) return rejected('INVALID_ORDER', errors);
+    const ttl = input.ttlSeconds ?? pc.settings.reservationTtlSeconds;
+    const eventId = input.eventId ?? pc.newId();
+    const keys = [pc.keys.reservation(input.orderId), pc.keys.deadlines, pc.keys.journal];
+    const args: (string | number)[] = [pc.now, pc.now + ttl * 1000, pc.settings.finishedTtlSeconds];
+    args.push(...contextArgs(input, eventId), input.orderId, input.orderIdType satisfies OrderIdType);
+    for (const item of checked.items) {
+      keys.push(pc.keys.stock(item.skuId));
+      args.push(item.skuId, item.quantity);
+    }
+    keys.push(pc.keys.restored);
+    return { action: 'reserve', keys, args };
+  },
+};
