@@ -150,11 +150,13 @@ function report(samples: Sample[], command: string, pinning: Pinning): string {
     '  roughly 10,000 req/s on this machine, and any pause of the event loop (a GC) lands in it.',
     '- Where the API spends its CPU (`BENCH_CPU_PROF=<dir>`, a V8 profile of both servers): the socket',
     '  writes (HTTP and Redis) are the largest items in both; then the request log line (with logs at',
-    '  `warn` the API matched the bare route); the rest is spread thin over the rate limiter, the',
-    '  histogram and the request and correlation ids.',
+    '  `warn` the API matched the bare route); the rest is spread thin over the rate limiter, the JWT',
+    '  check, the histogram and the request and correlation ids.',
+    '- The ratios depend on the machine: when system calls are cheap the bare route gets much faster',
+    "  and the API's own 15-25 µs of CPU per request weighs more (see the README's table of runs).",
     "- The API's tail: with Redis auto-pipelining on, its young-generation GCs (`--trace-gc`) take about",
     '  5 ms each against 1–1.6 ms without it or in the bare server, and every in-flight request waits',
-    '  them out. Without auto-pipelining its p99 was 12–14 ms, but its throughput ratio fell to 0.80.',
+    '  them out; without auto-pipelining the API served fewer requests and its p99 did not improve.',
     '',
   ].join('\n');
 }

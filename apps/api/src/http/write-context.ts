@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CommandContext } from '@inventory/core';
 import type { FastifyRequest } from 'fastify';
-import { subjectKey } from '../plugins/auth.plugin.js';
 import { ApiError, ErrorCode } from './api-error.js';
 
 /**
@@ -33,6 +32,6 @@ export function writeContext(
     causationId: key ?? randomUUID(),
     correlationId,
     actor: principal.actor,
-    idempotencyKey: key === undefined ? undefined : `api:${subjectKey(principal.subject)}:${key}`,
+    idempotencyKey: key === undefined ? undefined : `api:${principal.subjectKey}:${key}`,
   };
 }

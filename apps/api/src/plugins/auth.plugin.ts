@@ -18,6 +18,11 @@ export interface Principal {
   roles: ReadonlySet<string>;
   /** Who asked, as written to the journal and the ledger (`http:<sub>`, at most 64 characters). */
   actor: string;
+  /**
+   * subjectKey(subject), computed once per token (principals are cached with their token): it
+   * keys the rate limit and namespaces idempotency keys on every request.
+   */
+  subjectKey: string;
 }
 
 /** A stable short hash of a subject: names odd subjects in the ledger, namespaces idempotency keys. */
@@ -66,8 +71,9 @@ export function toPrincipal(claims: Record<string, unknown>): Principal {
     throw unauthorized('The token has no valid subject (sub)');
   }
   // The ledger's actor column holds 64 characters; odd or long subjects are written by hash.
-  const actor = printableActor.test(subject) ? `http:${subject}` : `http:#${subjectKey(subject)}`;
-  return { subject, roles: normalizeRoles(claims.roles), actor };
+  const key = subjectKey(subject);
+  const actor = printableActor.test(subject) ? `http:${subject}` : `http:#${key}`;
+  return { subject, roles: normalizeRoles(claims.roles), actor, subjectKey: key };
 }
 
 function unauthorized(message: string): ApiError {

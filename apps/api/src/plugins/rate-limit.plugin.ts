@@ -2,7 +2,6 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ApiError, ErrorCode } from '../http/api-error.js';
-import { subjectKey } from './auth.plugin.js';
 
 export interface RateLimitOptions {
   /** Requests per minute per token subject (per IP address without a valid token). */
@@ -20,7 +19,7 @@ export interface RateLimitOptions {
 function limitKey(request: FastifyRequest): string {
   const principal = request.server.identify(request);
   if (principal === null) return `ip:${request.ip}`;
-  return `${principal.roles.has('SERVICE') ? 'svc' : 'sub'}:${subjectKey(principal.subject)}`;
+  return `${principal.roles.has('SERVICE') ? 'svc' : 'sub'}:${principal.subjectKey}`;
 }
 
 /** Probes and scrapes are never limited: a throttled readiness probe would take the pod out. */

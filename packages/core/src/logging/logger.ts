@@ -10,10 +10,14 @@ export interface LoggerOptions {
   /** Where lines go (default stdout); tests pass a stream to read them. */
   destination?: DestinationStream;
   /**
-   * Stdout lines are written in chunks (4 KiB, or whatever there is every 250 ms) instead of one
-   * write() per line. For the API, which logs a line per request: a write per line was about 5% of
-   * a read's CPU (bench/api). pino writes the rest out when the process exits, even after an
-   * error; only a SIGKILL loses the last moment of lines.
+   * Stdout lines are written in chunks (8 KiB, or whatever there is every 250 ms) instead of one
+   * write() per line, and written from the event loop's own thread (a synchronous write of a
+   * chunk): handing each chunk to a libuv worker thread cost more than the write itself on this
+   * VM. For the API, which logs a line per request, the line was then ~25% of a read's CPU
+   * (bench/api); buffered and synchronous it is ~12%. pino writes the rest out when the process
+   * exits, even after an error; only a SIGKILL loses the last moment of lines. If whatever reads
+   * stdout stops reading, the API waits on it (as pino's default destination does) rather than
+   * buffering without bound.
    */
   buffered?: boolean;
 }
@@ -50,8 +54,15 @@ export function createLogger(options: LoggerOptions): Logger {
   }
   if (options.destination) return pino(settings, options.destination);
   if (!options.buffered) return pino(settings);
-  const stdout = pino.destination({ dest: 1, sync: false, minLength: 4096 });
-  // A quiet service still shows its lines promptly; unref'd, so it never keeps the process alive.
-  setInterval(() => stdout.flush(), BUFFERED_LOG_FLUSH_MS).unref();
+  // periodicFlush: a quiet service still shows its lines promptly (sonic-boom unrefs the timer).
+  const stdout = pino.destination({
+    dest: 1,
+    sync: true,
+    minLength: 8192,
+    periodicFlush: BUFFERED_LOG_FLUSH_MS,
+  });
+  // pino flushes only asynchronous destinations on exit; this one is flushed here ('exit' runs
+  // after process.exit() and after an uncaught error too).
+  process.once('exit', () => stdout.flushSync());
   return pino(settings, stdout);
 }
