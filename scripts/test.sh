@@ -11,6 +11,10 @@ cd "$(dirname "$0")/.."
 if [ -n "${REDIS_URL:-}${DATABASE_URL:-}${KAFKA_BROKERS:-}" ] || ! docker info >/dev/null 2>&1; then
   bash scripts/infra.sh up || { echo "infrastructure did not come up"; echo "0 passed, 1 failed"; exit 1; }
 fi
+# The sharded-store tests also need a Redis Cluster: three local masters unless one is given.
+if [ -z "${REDIS_CLUSTER_NODES:-}" ]; then
+  bash scripts/redis-cluster.sh up || { echo "the Redis Cluster did not come up"; echo "0 passed, 1 failed"; exit 1; }
+fi
 
 mkdir -p .data
 results=.data/test-results.json

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Redis } from 'ioredis';
+import type { PipelineResult, RedisClient } from './redis.groups.js';
 
 /** The repository's `lua/` folder, found from src/ and from dist/ alike. */
 export const luaDirectory = new URL('../../../../lua/', import.meta.url);
@@ -19,9 +19,6 @@ export interface ScriptCall {
   keys: readonly string[];
   args: readonly (string | number)[];
 }
-
-/** ioredis' per-command answer in a pipeline: the error, or the reply. */
-export type PipelineResult = [error: Error | null, reply: unknown];
 
 const scripts = new Map<string, LuaScript>();
 
@@ -44,10 +41,14 @@ export function luaScriptNames(): string[] {
     .sort();
 }
 
-const loadedOn = new WeakMap<Redis, Set<string>>();
+const loadedOn = new WeakMap<RedisClient, Set<string>>();
 
-/** The SHAs this client's connection has loaded since it last connected. */
-function loadedScripts(redis: Redis): Set<string> {
+/**
+ * The SHAs this client has loaded since it last connected. On a Redis Cluster the set is the
+ * client's, not each node's: a node that lacks a script answers NOSCRIPT and the call is sent
+ * again with the script (below).
+ */
+function loadedScripts(redis: RedisClient): Set<string> {
   let loaded = loadedOn.get(redis);
   if (!loaded) {
     const fresh = new Set<string>();
@@ -61,7 +62,7 @@ function loadedScripts(redis: Redis): Set<string> {
 
 const isNoScript = (error: Error | null) => error?.message.startsWith('NOSCRIPT') === true;
 
-async function sendOnce(redis: Redis, calls: readonly ScriptCall[]): Promise<PipelineResult[]> {
+async function sendOnce(redis: RedisClient, calls: readonly ScriptCall[]): Promise<PipelineResult[]> {
   const loaded = loadedScripts(redis);
   const toLoad = [...new Set(calls.map((c) => c.script))].filter((s) => !loaded.has(s.sha));
   const pipeline = redis.pipeline();
@@ -81,7 +82,10 @@ async function sendOnce(redis: Redis, calls: readonly ScriptCall[]): Promise<Pip
  * FLUSH meanwhile: a script that did not run wrote nothing), the calls that got it are sent once
  * more, after the others.
  */
-export async function runScripts(redis: Redis, calls: readonly ScriptCall[]): Promise<PipelineResult[]> {
+export async function runScripts(
+  redis: RedisClient,
+  calls: readonly ScriptCall[],
+): Promise<PipelineResult[]> {
   if (calls.length === 0) return [];
   const results = await sendOnce(redis, calls);
   const missed = results.flatMap((result, i) => (isNoScript(result[0]) ? [i] : []));
@@ -98,7 +102,7 @@ export async function runScripts(redis: Redis, calls: readonly ScriptCall[]): Pr
 }
 
 /** One script call on its own round trip; a script error rejects. */
-export async function runScript(redis: Redis, call: ScriptCall): Promise<unknown> {
+export async function runScript(redis: RedisClient, call: ScriptCall): Promise<unknown> {
   const [[error, reply] = [new Error('no result'), null]] = await runScripts(redis, [call]);
   if (error) throw error;
   return reply;

@@ -1,20 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { isCluster, pipelineInGroups, type RedisClient } from '../redis/redis.groups.js';
 import type { PlanContext, StockSettings } from './commands/command.js';
 import { expire } from './commands/expire.command.js';
 import type { StockCommandMethods } from './commands/index.js';
 import { commandMethods, createStockBatch, newJob, type StockBatch } from './stock.batch.js';
 import { type ExecutorDeps, executeStockJobs } from './stock.executor.js';
-import { createStockKeys, type StockKeys } from './stock.keys.js';
+import type { StockKeys } from './stock.keys.js';
 import { type SkuPage, scanSkus } from './stock.scan.js';
+import { createShardLayout, type ShardLayout } from './stock.shards.js';
 import type { ScriptObserver } from './stock.timing.js';
 import type { ExpireOptions, ExpireSweep, Reservation, ReservationStatus, SkuState } from './stock.types.js';
 import { intError } from './stock.validation.js';
 
 export interface StockRunnerOptions extends StockSettings {
   /** A client without ioredis' own `keyPrefix` (the runner prefixes keys itself). */
-  redis: Redis;
+  redis: RedisClient;
   keyPrefix: string;
+  /** Logical shards of the store (docs/sharding.md); 1 (the default) keeps today's keys. */
+  shards?: number;
   /** Epoch ms; passed to every script (scripts never read the server clock). */
   clock?: () => number;
   newId?: () => string;
@@ -27,8 +30,13 @@ export interface StockRunnerOptions extends StockSettings {
  * commands/reserve.command.ts and lua/reserve.lua) and reads stock state; no HTTP or Kafka knowledge.
  */
 export interface StockRunner extends StockCommandMethods {
+  /** The keys of shard 0: with one shard on a single Redis, the store's only keys. */
   readonly keys: StockKeys;
-  /** Expires up to `batchSize` reservations whose deadline has passed (call again while `due` is full). */
+  readonly layout: ShardLayout;
+  /**
+   * Expires up to `batchSize` reservations per shard whose deadline has passed (call again while
+   * `due` reaches `batchSize`).
+   */
   expireDue(batchSize: number, options?: ExpireOptions): Promise<ExpireSweep>;
   /** Queue many commands and send them in one pipeline. */
   batch(): StockBatch;
@@ -74,7 +82,8 @@ function assertSettings(options: StockRunnerOptions): void {
     const error = intError(options[name], name, 1, 10 * 365 * 24 * 3600);
     if (error) throw new Error(`createStockRunner: ${name} ${error.reason}`);
   }
-  if (options.redis.options.keyPrefix) {
+  const clientOptions = isCluster(options.redis) ? options.redis.options.redisOptions : options.redis.options;
+  if (clientOptions?.keyPrefix) {
     throw new Error('createStockRunner: use a Redis client without keyPrefix; pass keyPrefix to the runner');
   }
 }
@@ -82,7 +91,13 @@ function assertSettings(options: StockRunnerOptions): void {
 export function createStockRunner(options: StockRunnerOptions): StockRunner {
   assertSettings(options);
   const { redis } = options;
-  const keys = createStockKeys(options.keyPrefix);
+  const layout = createShardLayout({
+    prefix: options.keyPrefix,
+    count: options.shards ?? 1,
+    cluster: isCluster(redis),
+  });
+  const keys = layout.keys(0);
+  const shards = Array.from({ length: layout.count }, (_, shard) => shard);
   const clock = options.clock ?? Date.now;
   const newId = options.newId ?? randomUUID;
   const settings: StockSettings = {
@@ -90,14 +105,20 @@ export function createStockRunner(options: StockRunnerOptions): StockRunner {
     finishedTtlSeconds: options.finishedTtlSeconds,
     idempotencyTtlSeconds: options.idempotencyTtlSeconds,
   };
-  const context = (): PlanContext => ({ keys, settings, now: clock(), newId });
-  const deps: ExecutorDeps = { redis, keys, context, observe: options.onScripts };
+  const context = (shard: number): PlanContext => ({
+    layout,
+    shard,
+    keys: layout.keys(shard),
+    settings,
+    now: clock(),
+    newId,
+  });
+  const deps: ExecutorDeps = { redis, layout, context, observe: options.onScripts };
 
   async function getMany(skuIds: string[]): Promise<(SkuState | null)[]> {
-    if (skuIds.length === 0) return [];
-    const pipeline = redis.pipeline();
-    for (const skuId of skuIds) pipeline.hmget(keys.stock(skuId), ...skuFields);
-    const results = (await pipeline.exec()) ?? [];
+    const results = await pipelineInGroups(redis, skuIds, layout.shardOfSku, (pipeline, skuId) =>
+      pipeline.hmget(layout.keys(layout.shardOfSku(skuId)).stock(skuId), ...skuFields),
+    );
     return skuIds.map((skuId, i) => {
       const [error, values] = results[i] ?? [new Error('no reply'), null];
       if (error) throw error;
@@ -108,10 +129,26 @@ export function createStockRunner(options: StockRunnerOptions): StockRunner {
   async function expireDue(batchSize: number, expireOptions: ExpireOptions = {}): Promise<ExpireSweep> {
     const sizeError = intError(batchSize, 'batchSize', 1, 10_000);
     if (sizeError) throw new Error(`expireDue: batchSize ${sizeError.reason}`);
-    const due = await redis.zrangebyscore(keys.deadlines, '-inf', clock(), 'LIMIT', 0, batchSize);
+    const now = clock();
+    const dueByShard = await Promise.all(
+      (expireOptions.shards ?? shards).map(async (shard) => {
+        const ids = await redis.zrangebyscore(
+          layout.keys(shard).deadlines,
+          '-inf',
+          now,
+          'LIMIT',
+          0,
+          batchSize,
+        );
+        return ids.map((orderId) => ({ orderId, shard }));
+      }),
+    );
+    const due = dueByShard.flat();
     const causationId = expireOptions.causationId ?? newId();
     const actor = expireOptions.actor ?? 'system:expire';
-    const jobs = due.map((orderId) => newJob(expire, { orderId, causationId, correlationId: '', actor }));
+    const jobs = due.map(({ orderId, shard }) =>
+      newJob(expire, { orderId, shard, causationId, correlationId: '', actor }),
+    );
     await executeStockJobs(
       deps,
       jobs.map((j) => j.job),
@@ -127,19 +164,30 @@ export function createStockRunner(options: StockRunnerOptions): StockRunner {
       return executeStockJobs(deps, [job]).then(() => outcome);
     }),
     keys,
+    layout,
     expireDue,
     batch: () => createStockBatch(deps),
     async get(skuId) {
-      return toSkuState(skuId, await redis.hmget(keys.stock(skuId), ...skuFields));
+      return toSkuState(
+        skuId,
+        await redis.hmget(layout.keys(layout.shardOfSku(skuId)).stock(skuId), ...skuFields),
+      );
     },
     getMany,
     async getReservation(orderId) {
-      return toReservation(orderId, await redis.hgetall(keys.reservation(orderId)));
+      // The order's record is on one shard (docs/sharding.md): the first one that has it.
+      for (const shard of shards) {
+        const found = toReservation(orderId, await redis.hgetall(layout.keys(shard).reservation(orderId)));
+        if (found !== null || layout.count === 1) return found;
+      }
+      return null;
     },
     async listSkus(cursor, limit) {
       const limitError = intError(limit, 'limit', 1, 10_000);
       if (limitError) throw new RangeError(`listSkus: limit ${limitError.reason}`);
-      return scanSkus(redis, keys, getMany, cursor, limit);
+      // SCAN walks one node; a Redis Cluster's SKUs are spread over all of its masters.
+      if (isCluster(redis)) throw new Error('listSkus: not supported on a Redis Cluster yet');
+      return scanSkus(redis, layout, getMany, cursor, limit);
     },
   };
 }

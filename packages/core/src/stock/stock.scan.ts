@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { type StockKeys, skuIdOfStockKey, stockKeyPattern } from './stock.keys.js';
+import type { ShardLayout } from './stock.shards.js';
 import type { SkuState } from './stock.types.js';
 
 /** One page of the SKU listing; `nextCursor` is null once the walk is complete. */
@@ -24,20 +24,20 @@ export const scanCursorPattern = /^(0|[1-9][0-9]{0,19})$/;
  */
 export async function scanSkus(
   redis: Redis,
-  keys: StockKeys,
+  layout: ShardLayout,
   read: (skuIds: string[]) => Promise<(SkuState | null)[]>,
   cursor: string,
   limit: number,
 ): Promise<SkuPage> {
   if (!scanCursorPattern.test(cursor)) throw new RangeError(`not a SCAN cursor: ${cursor}`);
-  const pattern = stockKeyPattern(keys.prefix);
+  const pattern = layout.stockKeyPattern;
   const found = new Set<string>();
   let next = cursor;
   for (let round = 0; round < maxRounds; round += 1) {
     const [after, batch] = await redis.scan(next, 'MATCH', pattern, 'COUNT', limit);
     next = after;
     for (const key of batch) {
-      const skuId = skuIdOfStockKey(keys.prefix, key);
+      const skuId = layout.skuIdOfKey(key);
       if (skuId !== null) found.add(skuId);
     }
     if (next === '0' || found.size >= limit) break;

@@ -1,5 +1,11 @@
 import { crc32 } from 'node:zlib';
-import { createStockKeys, type StockKeys } from './stock.keys.js';
+import {
+  createStockKeys,
+  escapeGlob,
+  type StockKeys,
+  skuIdOfStockKey,
+  stockKeyPattern,
+} from './stock.keys.js';
 
 /**
  * Logical shards of the live store (docs/sharding.md). A SKU belongs to shard
@@ -18,6 +24,10 @@ export interface ShardLayout {
   homeShardOf(orderId: string): number;
   /** The keys of one shard. */
   keys(shard: number): StockKeys;
+  /** SCAN MATCH pattern of every SKU hash of every shard. */
+  readonly stockKeyPattern: string;
+  /** The skuId of a SKU hash key of any shard, or null for any other key. */
+  skuIdOfKey(key: string): string | null;
 }
 
 /** CRC-32 (ISO-HDLC, as zlib) of the UTF-8 bytes, mod `count`: the same in every process. */
@@ -56,8 +66,18 @@ export function createShardLayout(options: ShardLayoutOptions): ShardLayout {
   const keys = Array.from({ length: count }, (_, shard) =>
     unsharded ? createStockKeys(prefix) : createShardKeys(prefix, shard),
   );
+  const tagged = `${prefix}{s`;
+  const stockInfix = '}:stock:';
   return {
     count,
+    stockKeyPattern: unsharded ? stockKeyPattern(prefix) : `${escapeGlob(tagged)}*${escapeGlob(stockInfix)}*`,
+    skuIdOfKey(key) {
+      if (unsharded) return skuIdOfStockKey(prefix, key);
+      if (!key.startsWith(tagged)) return null;
+      const end = key.indexOf(stockInfix, tagged.length);
+      if (end < 0 || !/^\d+$/.test(key.slice(tagged.length, end))) return null;
+      return key.slice(end + stockInfix.length);
+    },
     shardOfSku: (skuId) => shardOf(skuId, count),
     homeShardOf: (orderId) => shardOf(orderId, count),
     keys(shard) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
+import { isCluster, type RedisClient } from '../redis/redis.groups.js';
 import { createStockRunner, type StockRunner, type StockRunnerOptions } from './stock.runner.js';
 
 /**
@@ -8,6 +9,17 @@ import { createStockRunner, type StockRunner, type StockRunnerOptions } from './
  */
 
 export const testRedisUrl = (): string => process.env.REDIS_URL || 'redis://127.0.0.1:6379/0';
+
+/** The local Redis Cluster (scripts/redis-cluster.sh), or REDIS_CLUSTER_NODES. */
+export const testClusterNodes = (): { host: string; port: number }[] =>
+  (process.env.REDIS_CLUSTER_NODES || '127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003').split(',').map((node) => {
+    const [host = '127.0.0.1', port = '7001'] = node.split(':');
+    return { host, port: Number(port) };
+  });
+
+export function createTestCluster(): Cluster {
+  return new Cluster(testClusterNodes(), { redisOptions: { maxRetriesPerRequest: 2 } });
+}
 
 /** A key prefix no other test uses. */
 export const uniqueTestPrefix = (): string => `test-${randomUUID()}:`;
@@ -28,11 +40,27 @@ async function scanPrefix(
   } while (cursor !== '0');
 }
 
-/** Deletes every key under a prefix (SCAN + UNLINK). Never use it on a production prefix. */
-export async function deleteByPrefix(redis: Redis, prefix: string): Promise<number> {
+/**
+ * Deletes every key under a prefix (SCAN + UNLINK), on every master of a Redis Cluster. Never use
+ * it on a production prefix.
+ */
+export async function deleteByPrefix(redis: RedisClient, prefix: string): Promise<number> {
+  if (!isCluster(redis)) return deleteOnNode(redis, prefix, false);
+  const counts = await Promise.all(redis.nodes('master').map((node) => deleteOnNode(node, prefix, true)));
+  return counts.reduce((sum, n) => sum + n, 0);
+}
+
+async function deleteOnNode(node: Redis, prefix: string, clusterNode: boolean): Promise<number> {
   let deleted = 0;
-  await scanPrefix(redis, prefix, async (keys) => {
-    deleted += await redis.unlink(...keys);
+  await scanPrefix(node, prefix, async (keys) => {
+    if (!clusterNode) {
+      deleted += await node.unlink(...keys);
+      return;
+    }
+    // A cluster node refuses one UNLINK of keys in several slots: one key per command.
+    const pipeline = node.pipeline();
+    for (const key of keys) pipeline.unlink(key);
+    for (const [, n] of (await pipeline.exec()) ?? []) deleted += Number(n ?? 0);
   });
   return deleted;
 }
@@ -58,6 +86,11 @@ export interface TestStock {
   prefix: string;
   /** Move it to move the runner's clock. */
   clock: { now: number };
+  /**
+   * Resolves once every shard is marked restored. On a single Redis the marker's SET is queued on
+   * the connection before any command sent through it; on a Redis Cluster, await this first.
+   */
+  ready: Promise<void>;
   journalLength(): Promise<number>;
   cleanup(): Promise<number>;
 }
@@ -66,15 +99,16 @@ export interface TestStock {
  * Sets the restored-data marker, as the relay does once Redis holds restored data: every write
  * script refuses to run without it (error RESTORING).
  */
-export function markRestored(redis: Redis, runner: Pick<StockRunner, 'keys'>): Promise<unknown> {
-  return redis.set(runner.keys.restored, 'test');
+export function markRestored(redis: RedisClient, runner: Pick<StockRunner, 'layout'>): Promise<unknown> {
+  const { layout } = runner;
+  return Promise.all(Array.from({ length: layout.count }, (_, s) => redis.set(layout.keys(s).restored, 'test')));
 }
 
 /**
  * A runner on its own prefix and fake clock, on a store marked restored (the SET is queued on this
  * connection before any command a test sends through it); `cleanup` deletes its keys.
  */
-export function createTestStock(redis: Redis, overrides: Partial<StockRunnerOptions> = {}): TestStock {
+export function createTestStock(redis: RedisClient, overrides: Partial<StockRunnerOptions> = {}): TestStock {
   const prefix = uniqueTestPrefix();
   const clock = { now: T0 };
   const runner = createStockRunner({
@@ -86,12 +120,19 @@ export function createTestStock(redis: Redis, overrides: Partial<StockRunnerOpti
     clock: () => clock.now,
     ...overrides,
   });
-  void markRestored(redis, runner);
+  const marked = markRestored(redis, runner);
   return {
+    ready: marked.then(() => undefined),
     runner,
     prefix,
     clock,
-    journalLength: () => redis.xlen(runner.keys.journal),
+    journalLength: async () => {
+      const { layout } = runner;
+      const lengths = await Promise.all(
+        Array.from({ length: layout.count }, (_, s) => redis.xlen(layout.keys(s).journal)),
+      );
+      return lengths.reduce((sum, n) => sum + n, 0);
+    },
     cleanup: () => deleteByPrefix(redis, prefix),
   };
 }

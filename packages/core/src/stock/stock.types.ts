@@ -120,6 +120,8 @@ export type StockResult<R extends StockFailureReason | IdempotencyReuse> =
 
 export interface ExpireOptions {
   actor?: string;
+  /** The shards to sweep (a relay sweeps the shards it owns); all of them when absent. */
+  shards?: readonly number[];
   /** Defaults to one new id per sweep. */
   causationId?: string;
 }

@@ -1,6 +1,6 @@
 import type { IdempotencyReuse, StockResult } from '../stock.types.js';
 import { type AdjustmentInput, planAdjustment } from './adjust.js';
-import type { StockCommand } from './command.js';
+import { type StockCommand, skuShard } from './command.js';
 
 /** add: stock in, total += quantity (an unknown SKU is created). Script: lua/add.lua. */
 
@@ -13,5 +13,6 @@ export type AddOutcome = StockResult<'TOTAL_LIMIT' | IdempotencyReuse>;
 
 export const add: StockCommand<AdjustInput, AddOutcome> = {
   action: 'add',
+  shardOf: (layout, input) => skuShard(layout, input.skuId),
   plan: (pc, input) => planAdjustment(pc, 'add', input, input.quantity),
 };

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CommandContext, IdempotencyReuse, StockResult } from '../stock.types.js';
 import { assertContext, checkBulkItems } from '../stock.validation.js';
-import { contextArgs, rejected, type StockCommand } from './command.js';
+import { contextArgs, firstItemShard, itemsOffShard, rejected, type StockCommand } from './command.js';
 
 /**
  * bulk: up to 1000 absolute totals and deltas in one script call, all applied or none (failedItems
@@ -26,10 +26,20 @@ export type BulkOutcome = StockResult<
 
 export const bulk: StockCommand<BulkInput, BulkOutcome> = {
   action: 'bulk',
+  shardOf: (layout, input) => firstItemShard(layout, input.items),
   plan(pc, input) {
     assertContext(input);
     const checked = checkBulkItems(input.items);
     if (!checked.ok) return rejected('INVALID_BULK', checked.errors);
+    const elsewhere = itemsOffShard(
+      pc,
+      checked.items.map((i) => i.skuId),
+    );
+    if (elsewhere.length > 0) {
+      // All or none holds within one shard's script; the caller splits a bulk by shard.
+      const reason = `items span shards: ${elsewhere.slice(0, 5).join(', ')} are not on the first item's shard`;
+      return rejected('INVALID_BULK', [{ field: 'items', value: elsewhere, reason }]);
+    }
     const eventId = input.eventId ?? pc.newId();
     const key = input.idempotencyKey;
     const triples = checked.items.flatMap((i) => [i.skuId, i.mode, i.amount]);

@@ -1,4 +1,5 @@
 import type { StockKeys } from '../stock.keys.js';
+import type { ShardLayout } from '../stock.shards.js';
 import type { CommandContext, FieldError, InputRejected, StockAction } from '../stock.types.js';
 
 /**
@@ -16,6 +17,9 @@ export interface StockSettings {
 }
 
 export interface PlanContext {
+  layout: ShardLayout;
+  /** The shard the command runs on, and its keys. */
+  shard: number;
   keys: StockKeys;
   settings: StockSettings;
   now: number;
@@ -37,6 +41,11 @@ export interface StockCommand<Input, Outcome> {
   /** The script (`lua/<action>.lua`) and the journal entries' action. */
   readonly action: StockAction;
   /**
+   * The shard the command runs on, from its input (the shard of its SKUs). Without it the command
+   * runs where the executor finds the order's record (reservationOf), on any shard.
+   */
+  shardOf?(layout: ShardLayout, input: Input): number;
+  /**
    * confirm, release and expire act on what the order's record says was reserved: the executor
    * reads the record's SKUs just before planning (the script checks them and answers STALE_KEYS
    * when the record changed meanwhile). Undefined when the input is invalid: plan() rejects it.
@@ -53,6 +62,22 @@ export type OutcomeOf<C> = C extends StockCommand<never, infer Outcome> ? Outcom
 
 export function rejected(reason: InputRejected['reason'], errors: FieldError[]): InputRejected {
   return { ok: false, reason, replayed: false, journaled: false, entry: null, errors };
+}
+
+/** The shard of a SKU; an invalid id (rejected by plan()) is placed on shard 0. */
+export function skuShard(layout: ShardLayout, skuId: unknown): number {
+  return typeof skuId === 'string' ? layout.shardOfSku(skuId) : 0;
+}
+
+/** The shard of the first item, for commands whose items must all share one shard. */
+export function firstItemShard(layout: ShardLayout, items: unknown): number {
+  const first: unknown = Array.isArray(items) ? items[0] : undefined;
+  return skuShard(layout, (first as { skuId?: unknown } | undefined)?.skuId);
+}
+
+/** The items' SKUs that are not on the plan's shard (their shard differs): empty when all are. */
+export function itemsOffShard(pc: PlanContext, skuIds: readonly string[]): string[] {
+  return pc.layout.count === 1 ? [] : skuIds.filter((skuId) => pc.layout.shardOfSku(skuId) !== pc.shard);
 }
 
 /** ARGV every script takes after its own leading values: the outcome event id and who asked. */

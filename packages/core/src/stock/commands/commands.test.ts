@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createStockKeys } from '../stock.keys.js';
+import { createShardLayout } from '../stock.shards.js';
 import { add } from './add.command.js';
 import { bulk } from './bulk.command.js';
 import type { PlanContext } from './command.js';
@@ -11,6 +12,8 @@ import { reserve } from './reserve.command.js';
 import { set } from './set.command.js';
 
 const context: PlanContext = {
+  layout: createShardLayout({ prefix: 'inv:', count: 1 }),
+  shard: 0,
   keys: createStockKeys('inv:'),
   settings: { reservationTtlSeconds: 900, finishedTtlSeconds: 604_800, idempotencyTtlSeconds: 86_400 },
   now: 1_769_335_200_123,

@@ -1,7 +1,7 @@
 import type { IdempotencyReuse, StockResult } from '../stock.types.js';
 import type { AdjustInput } from './add.command.js';
 import { planAdjustment } from './adjust.js';
-import type { StockCommand } from './command.js';
+import { type StockCommand, skuShard } from './command.js';
 
 /** decrease: stock out, total -= quantity when that much is available (not reserved). Script: lua/decrease.lua. */
 
@@ -9,5 +9,6 @@ export type DecreaseOutcome = StockResult<'INSUFFICIENT_STOCK' | 'SKU_NOT_FOUND'
 
 export const decrease: StockCommand<AdjustInput, DecreaseOutcome> = {
   action: 'decrease',
+  shardOf: (layout, input) => skuShard(layout, input.skuId),
   plan: (pc, input) => planAdjustment(pc, 'decrease', input, input.quantity),
 };

@@ -9,6 +9,8 @@ import { planOrderScript } from './order.js';
 
 export interface ExpireInput extends CommandContext {
   orderId: string;
+  /** The shard whose deadline set listed the order. */
+  shard: number;
 }
 
 export type ExpireOutcome = StockResult<
@@ -17,6 +19,7 @@ export type ExpireOutcome = StockResult<
 
 export const expire: StockCommand<ExpireInput, ExpireOutcome> = {
   action: 'expire',
+  shardOf: (_layout, input) => input.shard,
   reservationOf: (input) => input.orderId,
   // The script keeps the reservation's own correlationId and orderIdType ('' here is unused).
   plan: (pc, input, reservedSkus) =>

@@ -1,6 +1,6 @@
 import type { CommandContext, StockResult } from '../stock.types.js';
 import { assertContext, intError, STOCK_LIMITS, skuIdError } from '../stock.validation.js';
-import { contextArgs, rejected, type StockCommand } from './command.js';
+import { contextArgs, rejected, type StockCommand, skuShard } from './command.js';
 
 /** init: create a SKU with its first total (product.sku.created). Script: lua/init.lua. */
 
@@ -15,6 +15,7 @@ export type InitOutcome = StockResult<'EXISTS'>;
 
 export const init: StockCommand<InitInput, InitOutcome> = {
   action: 'init',
+  shardOf: (layout, input) => skuShard(layout, input.skuId),
   plan(pc, input) {
     assertContext(input);
     const skuError = skuIdError(input.skuId, 'skuId');

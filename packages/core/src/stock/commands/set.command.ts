@@ -1,6 +1,6 @@
 import type { IdempotencyReuse, StockResult } from '../stock.types.js';
 import { type AdjustmentInput, planAdjustment } from './adjust.js';
-import type { StockCommand } from './command.js';
+import { type StockCommand, skuShard } from './command.js';
 
 /** set: make a SKU's total an absolute value (creates an absent SKU). Script: lua/set.lua. */
 
@@ -17,5 +17,6 @@ export type SetOutcome = StockResult<
 
 export const set: StockCommand<SetInput, SetOutcome> = {
   action: 'set',
+  shardOf: (layout, input) => skuShard(layout, input.skuId),
   plan: (pc, input) => planAdjustment(pc, 'set', input, input.total),
 };
