@@ -44,6 +44,19 @@ describe('framework errors', () => {
     expectErrorEnvelope(response.json(), 'COMMON-415');
   });
 
+  it('when a request without a body names another Content-Type, ignores it', async () => {
+    app = await buildStubApp();
+    const response = await app.inject({
+      method: 'DELETE',
+      url: '/api/v1/admin/inventory/A/low-stock-threshold',
+      headers: { ...admin(), 'content-type': 'multipart/form-data' },
+      payload: '',
+    });
+    // The stub app has no database, so the route itself answers 503: the point is that it ran.
+    expect(response.statusCode).toBe(503);
+    expectErrorEnvelope(response.json(), 'COMMON-503');
+  });
+
   it('when the body is larger than HTTP_BODY_LIMIT_BYTES, answers 413 COMMON-413', async () => {
     app = await buildStubApp({ HTTP_BODY_LIMIT_BYTES: '1024' });
     const response = await app.inject({

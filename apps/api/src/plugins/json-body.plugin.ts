@@ -4,8 +4,9 @@ import { ApiError, ErrorCode } from '../http/api-error.js';
 import { parseJsonBody } from '../http/json-body.js';
 
 /**
- * application/json is the only request body the API takes (anything else: 415 from Fastify, mapped
- * by the error handler). Bodies are parsed with lossless-json so an orderId above 2^53 keeps its
+ * application/json is the only request body the API takes: any other Content-Type with a body is
+ * refused with 415. A Content-Type on a request without a body (a DELETE from a client that always
+ * sets one) is ignored: there is nothing to refuse. Bodies are parsed with lossless-json so an orderId above 2^53 keeps its
  * digits; an empty body is "no body" (confirm and release take none), and the route's schema
  * decides whether that is allowed.
  */
@@ -23,6 +24,14 @@ async function jsonBody(app: FastifyInstance): Promise<void> {
       const detail = error instanceof Error ? error.message : 'unreadable';
       done(new ApiError(400, ErrorCode.BAD_JSON, `Malformed JSON: ${detail.slice(0, 200)}`), undefined);
     }
+  });
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
+    if (body === '') done(null, undefined);
+    else
+      done(
+        new ApiError(415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Content-Type must be application/json'),
+        undefined,
+      );
   });
 }
 

@@ -74,4 +74,23 @@ describe('the OpenAPI check of injected requests', () => {
     };
     expect(() => check(good, answer(400, refused, json))).toThrow(/refused as invalid/);
   });
+
+  it('reads a JSON body with a key given twice as malformed, as the API does', () => {
+    const twice = {
+      method: 'POST' as const,
+      url: '/api/v1/reservations/0/confirm',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"a": 1, "a": 2}',
+    };
+    const malformed = {
+      success: false,
+      error: {
+        code: 'COMMON-400-001',
+        message: "Malformed JSON: Duplicate key 'a' encountered at position 10",
+      },
+      timestamp: stock.updatedAt,
+    };
+    expect(() => check(twice, answer(400, malformed, json))).not.toThrow();
+    expect(() => check(twice, answer(200, ok({}), json))).toThrow(/accepted a request the document rejects/);
+  });
 });

@@ -48,6 +48,11 @@ export interface CheckedRequest {
    * above 2^53 (10^20 and 10^20 − 1 are the same double).
    */
   judgeable: boolean;
+  /**
+   * A JSON body that is not JSON as the API reads it (lossless-json: a syntax error, or a key
+   * given twice): every operation's document rejects it, as the API does.
+   */
+  malformed: boolean;
 }
 
 export function toRequest(options: InjectOptions): CheckedRequest {
@@ -59,10 +64,12 @@ export function toRequest(options: InjectOptions): CheckedRequest {
     return Number(digits);
   };
   let body: unknown = text;
+  let malformed = false;
   try {
     body = text === undefined ? undefined : parse(text, null, toNumber);
   } catch {
     judgeable = true; // not JSON: validated as the text it is
+    malformed = /json/i.test(String(flatHeaders(options.headers as Headers)['content-type'] ?? ''));
   }
   const request = {
     method: String(options.method ?? 'GET').toLowerCase(),
@@ -71,7 +78,7 @@ export function toRequest(options: InjectOptions): CheckedRequest {
     headers: flatHeaders(options.headers as Headers),
     body,
   };
-  return { request, url, judgeable };
+  return { request, url, judgeable, malformed };
 }
 
 export type Verdict = 'accepted' | 'rejected' | 'unknown';
@@ -84,10 +91,11 @@ export type Verdict = 'accepted' | 'rejected' | 'unknown';
  */
 export function judge(
   api: OpenAPIBackend,
-  { request, judgeable }: CheckedRequest,
+  { request, judgeable, malformed }: CheckedRequest,
   operation: Operation,
 ): Verdict {
   const { body } = request;
+  if (malformed) return 'rejected';
   if (operation.requestBody === undefined && body !== undefined && body !== null && body !== '')
     return 'rejected';
   if (!judgeable) return 'unknown';

@@ -165,7 +165,8 @@ export function toJournalRows(
         });
       }
     }
-    if (entry.orderId !== undefined) {
+    // A part's items are a share of its order's: the order's row comes from its coordinator.
+    if (entry.orderId !== undefined && !entry.part && entry.stage !== 'begin') {
       rows.reservations.push({
         order_id: entry.orderId,
         order_id_type: entry.orderIdType ?? 'string',

@@ -25,6 +25,13 @@ function entry(over: Partial<JournalEntry>): JournalEntry {
 }
 
 describe('outboundEvents', () => {
+  it('when the entry is a cross-shard order’s part or opening, emits no order event (its coordinator answers)', () => {
+    const sku = { skuId: 'A', dTotal: 0, dReserved: 2, total: 10, reserved: 2, version: 3 };
+    expect(outboundEvents(entry({ part: true, skus: [sku] }), settings)).toEqual([]);
+    expect(outboundEvents(entry({ stage: 'begin' }), settings)).toEqual([]);
+    expect(outboundEvents(entry({}), settings).map((e) => e.type)).toEqual(['stock.reserved']);
+  });
+
   it('when a reserve succeeds, emits stock.reserved keyed by the order with the numeric id exact', () => {
     const [event, ...rest] = outboundEvents(entry({ expiresAt: Date.UTC(2026, 0, 25, 10, 15) }), settings);
     expect(rest).toEqual([]);

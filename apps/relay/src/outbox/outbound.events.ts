@@ -63,6 +63,8 @@ function orderEvent(entry: JournalEntry, id: string, type: string, topic: string
 }
 
 function orderEvents(entry: JournalEntry, t: KafkaTopics): Draft[] {
+  // A cross-shard order's parts and its opening are steps, not outcomes: its coordinator answers.
+  if (entry.part || entry.stage === 'begin') return [];
   const ok = entry.code === StockCode.OK;
   const id = entry.eventId;
   switch (entry.action) {

@@ -67,6 +67,12 @@ describe('runScripts', () => {
     await admin.del(`${key}:ok`);
   });
 
+  it('when a script does not compile, answers its compile error', async () => {
+    const broken = freshScript('return {');
+    const [[error]] = (await runScripts(redis, [push(broken, key, 'x')])) as [[Error | null, unknown]];
+    expect(error?.message).toMatch(/^lua\/test\.lua: ERR Error compiling script/);
+  });
+
   it('gives a repository script the SHA-1 that SCRIPT LOAD answers', async () => {
     const script = luaScript('reserve');
     expect(await admin.script('LOAD', script.lua)).toBe(script.sha);

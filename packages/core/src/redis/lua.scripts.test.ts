@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { expire } from '../stock/commands/expire.command.js';
 import { stockCommands } from '../stock/commands/index.js';
+import { CROSS_SHARD_SCRIPTS } from '../stock/cross-shard/cross-shard.calls.js';
 import { luaScript, luaScriptNames } from './lua.scripts.js';
 
 describe('lua/', () => {
   const scripts = luaScriptNames().map(luaScript);
   const stockScripts = scripts.filter((s) => s.name !== 'reconcile-sku');
 
-  it('holds one script per stock command, named as the command, and the reconcile script', () => {
-    const commands = [...Object.values(stockCommands), expire].map((c) => c.action).sort();
-    expect(stockScripts.map((s) => s.name)).toEqual(commands);
+  it('holds one script per stock command, named as the command, the cross-shard ones and the reconcile script', () => {
+    const commands = [...Object.values(stockCommands), expire].map((c) => c.action);
+    expect(stockScripts.map((s) => s.name)).toEqual([...commands, ...CROSS_SHARD_SCRIPTS].sort());
     expect(scripts.map((s) => s.name)).toContain('reconcile-sku');
   });
 

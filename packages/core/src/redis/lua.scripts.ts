@@ -69,10 +69,18 @@ async function sendOnce(redis: RedisClient, calls: readonly ScriptCall[]): Promi
   for (const script of toLoad) pipeline.script('LOAD', script.lua);
   for (const { script, keys, args } of calls) pipeline.evalsha(script.sha, keys.length, ...keys, ...args);
   const results = ((await pipeline.exec()) ?? []) as PipelineResult[];
+  const loadErrors = new Map<string, Error>();
   toLoad.forEach((script, i) => {
-    if (results[i]?.[0] === null) loaded.add(script.sha);
+    const error = results[i]?.[0] ?? null;
+    if (error === null) loaded.add(script.sha);
+    else loadErrors.set(script.sha, new Error(`lua/${script.name}.lua: ${error.message}`));
   });
-  return calls.map((_, i) => results[toLoad.length + i] ?? [new Error('pipeline returned no result'), null]);
+  // A script that does not compile answers its compile error, not the NOSCRIPT that follows it.
+  return calls.map((call, i) => {
+    const loadError = loadErrors.get(call.script.sha);
+    if (loadError) return [loadError, null];
+    return results[toLoad.length + i] ?? [new Error('pipeline returned no result'), null];
+  });
 }
 
 /**

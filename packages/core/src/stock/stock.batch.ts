@@ -13,26 +13,29 @@ export interface StockBatch extends StockCommandMethods {
   exec(): Promise<void>;
 }
 
-type Dispatch = <Input, Outcome>(command: StockCommand<Input, Outcome>, input: Input) => Promise<Outcome>;
+type Dispatch = <Input, Outcome>(
+  command: StockCommand<Input, Outcome, unknown>,
+  input: Input,
+) => Promise<Outcome>;
 
 /** `{ reserve: (input) => dispatch(reserve, input), … }` for every command in stockCommands. */
 export function commandMethods(dispatch: Dispatch): StockCommandMethods {
   const entries = Object.entries(stockCommands).map(([name, command]) => [
     name,
-    (input: unknown) => dispatch(command as StockCommand<unknown, unknown>, input),
+    (input: unknown) => dispatch(command as StockCommand<unknown, unknown, unknown>, input),
   ]);
   return Object.fromEntries(entries) as StockCommandMethods;
 }
 
 /** A promise for the outcome of `command`, and the job that settles it. */
 export function newJob<Input, Outcome>(
-  command: StockCommand<Input, Outcome>,
+  command: StockCommand<Input, Outcome, unknown>,
   input: Input,
 ): { job: StockJob; outcome: Promise<Outcome> } {
   let job: StockJob | undefined;
   const outcome = new Promise<Outcome>((resolve, reject) => {
     job = {
-      command: command as StockCommand<never, unknown>,
+      command: command as StockJob['command'],
       input,
       resolve: resolve as StockJob['resolve'],
       reject,

@@ -1,11 +1,15 @@
 import { luaScript, runScripts } from '../redis/lua.scripts.js';
 import { inGroups, type PipelineResult, pipelineInGroups, type RedisClient } from '../redis/redis.groups.js';
-import type { PlanContext, ScriptPlan, StockCommand } from './commands/command.js';
+import type { CrossShardOrder, PlanContext, ScriptPlan, StockCommand } from './commands/command.js';
 import { interpret, type StockScriptReply } from './commands/outcome.js';
+import type { ReserveInput } from './commands/reserve.command.js';
+import { type Coordinator, endAcrossShards, reserveAcrossShards } from './cross-shard/cross-shard.orders.js';
 import { StockCode } from './stock.codes.js';
 import { StockStaleKeysError, toStockError } from './stock.errors.js';
 import type { ShardLayout } from './stock.shards.js';
 import { type ScriptObserver, timeScripts } from './stock.timing.js';
+import type { OrderItem } from './stock.types.js';
+import { normalizeItems } from './stock.validation.js';
 
 /**
  * The one way stock commands reach Redis, for a single call and for a batch alike:
@@ -20,7 +24,7 @@ import { type ScriptObserver, timeScripts } from './stock.timing.js';
  */
 
 export interface StockJob {
-  command: StockCommand<never, unknown>;
+  command: StockCommand<never, unknown, ScriptPlan | CrossShardOrder>;
   input: unknown;
   resolve(outcome: unknown): void;
   reject(error: unknown): void;
@@ -36,14 +40,23 @@ export interface ExecutorDeps {
 }
 
 const maxAttempts = 3;
-const recordFields = ['status', 'items'] as const;
+const recordFields = ['status', 'items', 'kind', 'reserve'] as const;
 
 /** Settles every job; rejects (leaving the unsettled jobs to the caller) only on a connection failure. */
 export async function executeStockJobs(deps: ExecutorDeps, jobs: readonly StockJob[]): Promise<void> {
   let pending = jobs;
   for (let attempt = 1; pending.length > 0; attempt += 1) {
-    pending = await executeOnce(deps, pending, attempt === maxAttempts);
+    pending = await executeOnce(deps, pending, attempt >= maxAttempts);
   }
+}
+
+function parseItems(json: string | null | undefined): { skuId: string; quantity: number }[] {
+  return json
+    ? (JSON.parse(json) as [string, number][]).map(([skuId, quantity]) => ({
+        skuId: String(skuId),
+        quantity,
+      }))
+    : [];
 }
 
 /** A record's SKUs, when it is RESERVED (only then does the script touch SKU hashes). */
@@ -53,16 +66,28 @@ function reservedSkusOf(fields: (string | null)[]): string[] {
   return (JSON.parse(items) as [string, number][]).map(([skuId]) => String(skuId));
 }
 
-/** Where a job runs, and the SKUs its order's record holds there. */
+/** Where a job runs, and the SKUs its order's record holds there (or its coordinator's record). */
 interface Placement {
   shard: number;
   reservedSkus: string[];
+  coordinator?: Coordinator;
+  /** reserve: a record of the order found on another shard, or a coordinator. */
+  earlier?: EarlierRecord;
+}
+
+/** An order's record found before its reserve ran; `reserve` is its stored first outcome. */
+interface EarlierRecord {
+  shard: number;
+  kind: string | null;
+  reserve: string | null;
 }
 
 interface RecordRead {
   job: number;
   shard: number;
   orderId: string;
+  /** Looking for an earlier record of the order a reserve creates. */
+  earlier?: boolean;
 }
 
 /** Finds each job's shard: from its input, or where its order's record is (home shard if none). */
@@ -75,10 +100,13 @@ async function place(deps: ExecutorDeps, jobs: readonly StockJob[]): Promise<Pla
     const input = job.input as never;
     const given = job.command.shardOf?.(layout, input);
     const orderId = job.command.reservationOf?.(input);
+    const created = layout.count > 1 ? job.command.orderOf?.(input) : undefined;
     placements.push({
       shard: given ?? (orderId === undefined ? 0 : layout.homeShardOf(orderId)),
       reservedSkus: [],
     });
+    if (created !== undefined)
+      for (const shard of everyShard) reads.push({ job: i, shard, orderId: created, earlier: true });
     if (orderId === undefined) return;
     for (const shard of given === undefined ? everyShard : [given]) reads.push({ job: i, shard, orderId });
   });
@@ -92,10 +120,19 @@ async function place(deps: ExecutorDeps, jobs: readonly StockJob[]): Promise<Pla
   reads.forEach((read, i) => {
     const [error, fields] = results[i] ?? [new Error('pipeline returned no result'), null];
     if (error) throw toStockError(error);
-    const values = (fields ?? []) as (string | null)[];
-    if (values[0] === null || values[0] === undefined || found.has(read.job)) return;
+    const [status, items, kind = null, reserve = null] = (fields ?? []) as (string | null)[];
+    // A part belongs to its coordinator, which answers for the order: parts are not the order.
+    if (status === null || status === undefined || kind === 'part' || found.has(read.job)) return;
     found.add(read.job);
-    placements[read.job] = { shard: read.shard, reservedSkus: reservedSkusOf(values) };
+    const placement = placements[read.job] as Placement;
+    if (read.earlier) {
+      placement.earlier = { shard: read.shard, kind, reserve };
+      return;
+    }
+    placements[read.job] =
+      kind === 'coordinator'
+        ? { shard: read.shard, reservedSkus: [], coordinator: { status, items: parseItems(items) } }
+        : { shard: read.shard, reservedSkus: reservedSkusOf([status, items ?? null]) };
   });
   return placements;
 }
@@ -126,8 +163,26 @@ async function executeOnce(
   const placements = await place(deps, jobs);
   const contexts = new Map<number, PlanContext>();
   const sent: { job: StockJob; plan: ScriptPlan; shard: number }[] = [];
+  const crossShard: Promise<StockJob | undefined>[] = [];
+  const deferred: StockJob[] = [];
+  const ordersThisRound = new Set<string>();
   jobs.forEach((job, i) => {
-    const { shard, reservedSkus } = placements[i] as Placement;
+    const { shard, reservedSkus, coordinator, earlier } = placements[i] as Placement;
+    // With several shards, two commands of one order in one round could each miss the other's
+    // record (on another shard): the second waits for the next round.
+    const orderId = deps.layout.count > 1 ? orderOf(job) : undefined;
+    if (orderId !== undefined) {
+      if (ordersThisRound.has(orderId)) return deferred.push(job);
+      ordersThisRound.add(orderId);
+    }
+    if (coordinator) {
+      crossShard.push(
+        settleCrossShard(job, () =>
+          endAcrossShards(deps, job.command.action as never, job.input as never, coordinator),
+        ),
+      );
+      return;
+    }
     let context = contexts.get(shard);
     if (context === undefined) {
       context = deps.context(shard);
@@ -135,17 +190,58 @@ async function executeOnce(
     }
     try {
       const plan = job.command.plan(context, job.input as never, reservedSkus);
+      // A single-shard reserve's script handles a record on its own shard (replay, tombstone).
+      const ownRecord = earlier?.shard === shard && earlier.kind !== 'coordinator' && !('crossShard' in plan);
       if ('errors' in plan) job.resolve(plan);
-      else sent.push({ job, plan, shard });
+      else if (earlier && !ownRecord && earlier.reserve && earlier.kind !== 'coordinator')
+        // The order was reserved (or refused) before, on another shard: that first outcome stands.
+        job.resolve(
+          interpret({ action: 'reserve', keys: [], args: [] }, [StockCode.REPLAY, earlier.reserve]),
+        );
+      else if ((earlier && !ownRecord) || 'crossShard' in plan) {
+        // A coordinator, or a tombstone on the home shard: the coordinator path answers both.
+        const input = job.input as ReserveInput;
+        const items = 'crossShard' in plan ? plan.crossShard : mergedItems(input);
+        crossShard.push(settleCrossShard(job, () => reserveAcrossShards(deps, input, items)));
+      } else sent.push({ job, plan, shard });
     } catch (error) {
       job.reject(error); // a caller's programming error (StockInputError), not the input's
     }
   });
-  if (sent.length === 0) return [];
+  const crossAgain = (await Promise.all(crossShard)).filter((job): job is StockJob => job !== undefined);
+  const again = [...deferred, ...crossAgain];
+  if (sent.length === 0) return again;
   const actions = sent.map(({ plan }) => plan.action);
   const mode = sent.length === 1 ? 'single' : 'pipeline';
   const results = await timeScripts(deps.observe, actions, mode, () => send(deps, sent));
-  return sent.filter(({ job, plan }, i) => settle(job, plan, results[i], last)).map(({ job }) => job);
+  return [
+    ...again,
+    ...sent.filter(({ job, plan }, i) => settle(job, plan, results[i], last)).map(({ job }) => job),
+  ];
+}
+
+/** The order a job acts on or creates, if any. */
+function orderOf(job: StockJob): string | undefined {
+  const input = job.input as never;
+  return job.command.reservationOf?.(input) ?? job.command.orderOf?.(input);
+}
+
+/** A valid order's items, merged (its plan has checked them). */
+function mergedItems(input: ReserveInput): OrderItem[] {
+  const checked = normalizeItems(input.items);
+  return checked.ok ? checked.items : [];
+}
+
+/** Runs a cross-shard order's protocol and settles its job; answers the job when it must go again. */
+async function settleCrossShard(job: StockJob, run: () => Promise<unknown>): Promise<StockJob | undefined> {
+  try {
+    const outcome = await run();
+    if (outcome === 'again') return job;
+    job.resolve(outcome);
+  } catch (error) {
+    job.reject(error);
+  }
+  return undefined;
 }
 
 /** Resolves or rejects the job with its script's result; true when it must go round again. */

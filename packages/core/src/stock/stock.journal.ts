@@ -100,6 +100,8 @@ export function parseJournalEntry(raw: string): JournalEntry {
     reason: optStr(o, 'reason'),
     idempotencyKey: optStr(o, 'idempotencyKey'),
     digest: optStr(o, 'digest'),
+    ...(o.part === true ? { part: true as const } : {}),
+    ...(o.stage === 'begin' ? { stage: 'begin' as const } : {}),
     expiresAt: typeof expiresAt === 'number' ? expiresAt : undefined,
     skus: list(o, 'skus') as JournalSku[],
     items: toItems(list(o, 'items')),

@@ -6,8 +6,10 @@ export interface StockKeys {
   readonly prefix: string;
   /** `P{<skuId>}:stock`: the SKU hash; `{<skuId>}` is a hash tag (one SKU, one cluster slot). */
   stock(skuId: string): string;
-  /** `Preservation:<orderId>`: the order's reservation record. */
+  /** `Preservation:<orderId>`: the order's reservation record (or a cross-shard order's coordinator). */
   reservation(orderId: string): string;
+  /** `Ppart:<orderId>`: this shard's part of a cross-shard order (docs/sharding.md). */
+  part(orderId: string): string;
   /** `Pidem:<key>`: the stored outcome of an admin write with that idempotency key. */
   idempotency(key: string): string;
   /** `Pdeadlines`: sorted set of RESERVED orders by deadline (epoch ms). */
@@ -28,6 +30,7 @@ export function createStockKeys(prefix: string): StockKeys {
     prefix,
     stock: (skuId) => `${prefix}{${skuId}}:stock`,
     reservation: (orderId) => `${prefix}reservation:${orderId}`,
+    part: (orderId) => `${prefix}part:${orderId}`,
     idempotency: (key) => `${prefix}idem:${key}`,
     deadlines: `${prefix}deadlines`,
     journal: `${prefix}journal`,

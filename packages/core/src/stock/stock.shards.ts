@@ -50,6 +50,7 @@ export function createShardKeys(prefix: string, shard: number): StockKeys {
     prefix: tagged,
     stock: (skuId) => `${tagged}stock:${skuId}`,
     reservation: (orderId) => `${tagged}reservation:${orderId}`,
+    part: (orderId) => `${tagged}part:${orderId}`,
     idempotency: (key) => `${tagged}idem:${key}`,
     deadlines: `${tagged}deadlines`,
     journal: `${tagged}journal`,

@@ -12,10 +12,12 @@ export const testRedisUrl = (): string => process.env.REDIS_URL || 'redis://127.
 
 /** The local Redis Cluster (scripts/redis-cluster.sh), or REDIS_CLUSTER_NODES. */
 export const testClusterNodes = (): { host: string; port: number }[] =>
-  (process.env.REDIS_CLUSTER_NODES || '127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003').split(',').map((node) => {
-    const [host = '127.0.0.1', port = '7001'] = node.split(':');
-    return { host, port: Number(port) };
-  });
+  (process.env.REDIS_CLUSTER_NODES || '127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003')
+    .split(',')
+    .map((node) => {
+      const [host = '127.0.0.1', port = '7001'] = node.split(':');
+      return { host, port: Number(port) };
+    });
 
 export function createTestCluster(): Cluster {
   return new Cluster(testClusterNodes(), { redisOptions: { maxRetriesPerRequest: 2 } });
@@ -101,7 +103,9 @@ export interface TestStock {
  */
 export function markRestored(redis: RedisClient, runner: Pick<StockRunner, 'layout'>): Promise<unknown> {
   const { layout } = runner;
-  return Promise.all(Array.from({ length: layout.count }, (_, s) => redis.set(layout.keys(s).restored, 'test')));
+  return Promise.all(
+    Array.from({ length: layout.count }, (_, s) => redis.set(layout.keys(s).restored, 'test')),
+  );
 }
 
 /**

@@ -81,6 +81,13 @@ export interface JournalEntry {
   idempotencyKey?: string;
   /** Bulk only: digest of the items, so a reused idempotency key with other items is told apart. */
   digest?: string;
+  /**
+   * Cross-shard orders (docs/sharding.md): a part's stock movements (`part`), or the opening of
+   * a coordinator (`stage` begin). Neither is the order's outcome: only the coordinator's
+   * decisions are.
+   */
+  part?: true;
+  stage?: 'begin';
   expiresAt?: number;
   skus: JournalSku[];
   items: OrderItem[];

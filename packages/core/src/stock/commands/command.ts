@@ -1,6 +1,6 @@
 import type { StockKeys } from '../stock.keys.js';
 import type { ShardLayout } from '../stock.shards.js';
-import type { CommandContext, FieldError, InputRejected, StockAction } from '../stock.types.js';
+import type { CommandContext, FieldError, InputRejected, OrderItem, StockAction } from '../stock.types.js';
 
 /**
  * What every stock command is: input rules, then the KEYS and ARGV of its script. A command named
@@ -37,7 +37,7 @@ export interface ScriptPlan {
   digest?: string;
 }
 
-export interface StockCommand<Input, Outcome> {
+export interface StockCommand<Input, Outcome, Planned = ScriptPlan> {
   /** The script (`lua/<action>.lua`) and the journal entries' action. */
   readonly action: StockAction;
   /**
@@ -51,14 +51,28 @@ export interface StockCommand<Input, Outcome> {
    * when the record changed meanwhile). Undefined when the input is invalid: plan() rejects it.
    */
   reservationOf?(input: Input): string | undefined;
-  /** Validates the input, then builds the script call; a rejection never reaches Redis. */
-  plan(pc: PlanContext, input: Input, reservedSkus: readonly string[]): ScriptPlan | InputRejected;
+  /**
+   * reserve: the order it creates. With several shards an order's record may sit on another shard
+   * than this reserve's (an earlier order.placed with other items, or a tombstone on the order's
+   * home shard), so the executor looks on every shard first. Undefined for an invalid input.
+   */
+  orderOf?(input: Input): string | undefined;
+  /**
+   * Validates the input, then builds the script call; a rejection never reaches Redis. A reserve
+   * whose items sit on several shards answers CrossShardOrder: the executor runs the coordinator.
+   */
+  plan(pc: PlanContext, input: Input, reservedSkus: readonly string[]): Planned | InputRejected;
   /** Type-only: what the command answers (never set at run time). */
   readonly outcome?: Outcome;
 }
 
-export type InputOf<C> = C extends StockCommand<infer Input, unknown> ? Input : never;
-export type OutcomeOf<C> = C extends StockCommand<never, infer Outcome> ? Outcome : never;
+/** A valid order whose (merged) items sit on several shards (docs/sharding.md). */
+export interface CrossShardOrder {
+  crossShard: OrderItem[];
+}
+
+export type InputOf<C> = C extends StockCommand<infer Input, unknown, unknown> ? Input : never;
+export type OutcomeOf<C> = C extends StockCommand<never, infer Outcome, unknown> ? Outcome : never;
 
 export function rejected(reason: InputRejected['reason'], errors: FieldError[]): InputRejected {
   return { ok: false, reason, replayed: false, journaled: false, entry: null, errors };

@@ -1,7 +1,15 @@
 import type { OrderIdType, OrderItem, StockResult } from '../stock.types.js';
 import { assertContext, intError, normalizeItems, orderIdErrors, STOCK_LIMITS } from '../stock.validation.js';
-import { contextArgs, firstItemShard, itemsOffShard, rejected, type StockCommand } from './command.js';
-import type { OrderInput } from './order.js';
+import {
+  type CrossShardOrder,
+  contextArgs,
+  firstItemShard,
+  itemsOffShard,
+  rejected,
+  type ScriptPlan,
+  type StockCommand,
+} from './command.js';
+import { type OrderInput, validOrderId } from './order.js';
 
 /**
  * reserve: hold every item of an order, or none (order.placed, POST /reservations).
@@ -17,9 +25,10 @@ export interface ReserveInput extends OrderInput {
 
 export type ReserveOutcome = StockResult<'INSUFFICIENT_STOCK' | 'SKU_NOT_FOUND' | 'INVALID_ORDER'>;
 
-export const reserve: StockCommand<ReserveInput, ReserveOutcome> = {
+export const reserve: StockCommand<ReserveInput, ReserveOutcome, ScriptPlan | CrossShardOrder> = {
   action: 'reserve',
   shardOf: (layout, input) => firstItemShard(layout, input.items),
+  orderOf: validOrderId,
   plan(pc, input) {
     assertContext(input);
     const checked = normalizeItems(input.items);
@@ -33,15 +42,14 @@ export const reserve: StockCommand<ReserveInput, ReserveOutcome> = {
         : intError(input.ttlSeconds, 'ttlSeconds', 1, STOCK_LIMITS.maxTtlSeconds);
     if (ttlError) errors.push(ttlError);
     if (errors.length > 0 || !checked.ok) return rejected('INVALID_ORDER', errors);
-    const elsewhere = itemsOffShard(
-      pc,
-      checked.items.map((i) => i.skuId),
-    );
-    if (elsewhere.length > 0) {
-      // Cross-shard orders need the coordinator of docs/sharding.md, which is not built yet.
-      const reason = 'items span shards: cross-shard orders are not supported yet';
-      return rejected('INVALID_ORDER', [{ field: 'items', value: elsewhere, reason }]);
-    }
+    // Items on several shards: the coordinator of docs/sharding.md reserves them part by part.
+    if (
+      itemsOffShard(
+        pc,
+        checked.items.map((i) => i.skuId),
+      ).length > 0
+    )
+      return { crossShard: checked.items };
     const ttl = input.ttlSeconds ?? pc.settings.reservationTtlSeconds;
     const eventId = input.eventId ?? pc.newId();
     const keys = [pc.keys.reservation(input.orderId), pc.keys.deadlines, pc.keys.journal];

@@ -1,0 +1,153 @@
+import { luaScript, type ScriptCall } from '../../redis/lua.scripts.js';
+import type { PlanContext } from '../commands/command.js';
+import type { CommandContext, OrderItem } from '../stock.types.js';
+
+/**
+ * KEYS and ARGV of the cross-shard order scripts (lua/begin-order.lua, reserve-part.lua,
+ * decide-order.lua, settle-part.lua, end-order.lua; the layouts are in their headers).
+ * `pc` is always the context of the shard the script runs on.
+ */
+
+/** The scripts of the coordinator protocol, in lua/. */
+export const CROSS_SHARD_SCRIPTS = [
+  'begin-order',
+  'reserve-part',
+  'decide-order',
+  'settle-part',
+  'end-order',
+];
+
+export interface OrderCall extends CommandContext {
+  orderId: string;
+  orderIdType: string;
+  /** The outcome event's id: one per order and action, so every step of a retry reuses it. */
+  eventId: string;
+}
+
+export type SettleAction = 'confirm' | 'release' | 'expire';
+
+const pairs = (items: readonly OrderItem[]) => items.flatMap((i) => [i.skuId, i.quantity]);
+const asArrays = (items: readonly OrderItem[]) => JSON.stringify(items.map((i) => [i.skuId, i.quantity]));
+
+export function beginOrder(
+  pc: PlanContext,
+  order: OrderCall,
+  items: readonly OrderItem[],
+  parts: readonly number[],
+  recoverAt: number,
+): ScriptCall {
+  const { keys } = pc;
+  return {
+    script: luaScript('begin-order'),
+    keys: [keys.reservation(order.orderId), keys.deadlines, keys.journal, keys.restored],
+    args: [
+      pc.now,
+      recoverAt,
+      order.eventId,
+      order.causationId,
+      order.correlationId,
+      order.actor,
+      order.orderId,
+      order.orderIdType,
+      asArrays(items),
+      JSON.stringify(parts),
+    ],
+  };
+}
+
+export function reservePart(pc: PlanContext, order: OrderCall, items: readonly OrderItem[]): ScriptCall {
+  const { keys } = pc;
+  return {
+    script: luaScript('reserve-part'),
+    keys: [keys.part(order.orderId), keys.journal, ...items.map((i) => keys.stock(i.skuId)), keys.restored],
+    args: [
+      pc.now,
+      `${order.eventId}:${pc.shard}`,
+      order.causationId,
+      order.correlationId,
+      order.actor,
+      order.orderId,
+      order.orderIdType,
+      ...pairs(items),
+    ],
+  };
+}
+
+export type Decision =
+  | { decision: 'commit'; expiresAt: number }
+  | { decision: 'fail'; code: number; failedItems: unknown[] }
+  | { decision: 'recover' };
+
+export function decideOrder(pc: PlanContext, order: OrderCall, decision: Decision): ScriptCall {
+  const { keys } = pc;
+  return {
+    script: luaScript('decide-order'),
+    keys: [keys.reservation(order.orderId), keys.deadlines, keys.journal, keys.restored],
+    args: [
+      pc.now,
+      pc.settings.finishedTtlSeconds,
+      decision.decision,
+      decision.decision === 'commit' ? decision.expiresAt : '',
+      order.eventId,
+      order.causationId,
+      order.actor,
+      order.orderId,
+      decision.decision === 'fail' ? decision.code : '',
+      decision.decision === 'fail' && decision.failedItems.length > 0
+        ? JSON.stringify(decision.failedItems)
+        : '',
+    ],
+  };
+}
+
+/** `skuIds`: the part's SKUs as the coordinator recorded them (the script checks them). */
+export function settlePart(
+  pc: PlanContext,
+  order: OrderCall,
+  action: SettleAction,
+  skuIds: readonly string[],
+  reason: string,
+): ScriptCall {
+  const { keys } = pc;
+  return {
+    script: luaScript('settle-part'),
+    keys: [keys.part(order.orderId), keys.journal, ...skuIds.map((id) => keys.stock(id)), keys.restored],
+    args: [
+      pc.now,
+      pc.settings.finishedTtlSeconds,
+      action,
+      `${order.eventId}:${pc.shard}`,
+      order.causationId,
+      order.correlationId,
+      order.actor,
+      order.orderId,
+      reason,
+      ...skuIds,
+    ],
+  };
+}
+
+export function endOrder(
+  pc: PlanContext,
+  order: OrderCall,
+  action: SettleAction,
+  reason: string,
+): ScriptCall {
+  const { keys } = pc;
+  return {
+    script: luaScript('end-order'),
+    keys: [keys.reservation(order.orderId), keys.deadlines, keys.journal, keys.restored],
+    args: [
+      pc.now,
+      pc.settings.finishedTtlSeconds,
+      action,
+      order.eventId,
+      order.causationId,
+      order.correlationId,
+      order.actor,
+      order.orderId,
+      order.orderIdType,
+      reason,
+    ],
+  };
+}

@@ -1,0 +1,202 @@
+import { runScripts, type ScriptCall } from '../../redis/lua.scripts.js';
+import { inGroups } from '../../redis/redis.groups.js';
+import type { ScriptPlan } from '../commands/command.js';
+import { interpret, type StockScriptReply } from '../commands/outcome.js';
+import type { ReserveInput, ReserveOutcome } from '../commands/reserve.command.js';
+import { StockCode } from '../stock.codes.js';
+import { StockStaleKeysError, toStockError } from '../stock.errors.js';
+import type { ExecutorDeps } from '../stock.executor.js';
+import { parseJournalEntry } from '../stock.journal.js';
+import type { CommandContext, OrderItem, StockAction } from '../stock.types.js';
+import {
+  beginOrder,
+  decideOrder,
+  endOrder,
+  type OrderCall,
+  reservePart,
+  type SettleAction,
+  settlePart,
+} from './cross-shard.calls.js';
+
+/**
+ * The coordinator protocol of docs/sharding.md for orders whose items sit on several shards:
+ * every step is one idempotent script, so a caller that dies midway is simply run again (Kafka
+ * redelivers, an HTTP client retries) and the recovery sweep fails what nobody finishes.
+ */
+
+/** A cross-shard order's coordinator as the executor read it. */
+export interface Coordinator {
+  status: string;
+  items: OrderItem[];
+}
+
+/** How long a PENDING order may wait for its caller before the recovery sweep fails it. */
+export const PENDING_ORDER_MS = 30_000;
+
+const reservePlan: ScriptPlan = { action: 'reserve', keys: [], args: [] };
+
+function itemsByShard(deps: ExecutorDeps, items: readonly OrderItem[]): Map<number, OrderItem[]> {
+  const parts = new Map<number, OrderItem[]>();
+  for (const item of items) {
+    const shard = deps.layout.shardOfSku(item.skuId);
+    parts.set(shard, [...(parts.get(shard) ?? []), item]);
+  }
+  return parts;
+}
+
+/** Runs each call on its shard, all in one round (one pipeline per shard on a cluster). */
+async function onShards(
+  deps: ExecutorDeps,
+  calls: { shard: number; call: ScriptCall }[],
+): Promise<StockScriptReply[]> {
+  const results = await inGroups(
+    deps.redis,
+    calls,
+    (c) => c.shard,
+    (group) =>
+      runScripts(
+        deps.redis,
+        group.map((c) => c.call),
+      ),
+  );
+  return results.map(([error, reply]) => {
+    if (error) throw toStockError(error);
+    return reply as StockScriptReply;
+  });
+}
+
+async function onShard(deps: ExecutorDeps, shard: number, call: ScriptCall): Promise<StockScriptReply> {
+  const [reply] = await onShards(deps, [{ shard, call }]);
+  return reply as StockScriptReply;
+}
+
+/** Settles every part (a shard that never held one gets a tombstone); all parts in one round. */
+async function settleParts(
+  deps: ExecutorDeps,
+  order: OrderCall,
+  items: readonly OrderItem[],
+  action: SettleAction,
+  reason: string,
+): Promise<void> {
+  const calls = [...itemsByShard(deps, items)].map(([shard, part]) => ({
+    shard,
+    call: settlePart(
+      deps.context(shard),
+      order,
+      action,
+      part.map((i) => i.skuId),
+      reason,
+    ),
+  }));
+  const replies = await onShards(deps, calls);
+  if (replies.some(([code]) => code === StockCode.STALE_KEYS))
+    throw new StockStaleKeysError(order.orderId, 1);
+}
+
+function orderCall(
+  deps: ExecutorDeps,
+  input: CommandContext & { orderId: string; orderIdType?: string },
+  home: number,
+): OrderCall {
+  return {
+    ...input,
+    orderIdType: input.orderIdType ?? '',
+    eventId: input.eventId ?? deps.context(home).newId(),
+  };
+}
+
+/** Reserve: begin on the home shard, hold every part, then commit, or release the parts and fail. */
+export async function reserveAcrossShards(
+  deps: ExecutorDeps,
+  input: ReserveInput,
+  items: readonly OrderItem[],
+): Promise<ReserveOutcome> {
+  const home = deps.layout.homeShardOf(input.orderId);
+  const order = orderCall(deps, input, home);
+  const begin = deps.context(home);
+  const shards = [...itemsByShard(deps, items).keys()].sort((a, b) => a - b);
+  const begun = await onShard(
+    deps,
+    home,
+    beginOrder(begin, order, items, shards, begin.now + PENDING_ORDER_MS),
+  );
+  if (begun[0] !== StockCode.OK) return interpret(reservePlan, begun) as ReserveOutcome;
+  // A PENDING order goes on with what its coordinator recorded first, whatever this retry says.
+  const stored = (JSON.parse(begun[1]) as { items: [string, number][] }).items.map(([skuId, quantity]) => ({
+    skuId,
+    quantity,
+  }));
+  const held = await onShards(
+    deps,
+    [...itemsByShard(deps, stored)].map(([shard, part]) => ({
+      shard,
+      call: reservePart(deps.context(shard), order, part),
+    })),
+  );
+  let code: number = StockCode.OK;
+  const failedItems: unknown[] = [];
+  for (const [partCode, json] of held) {
+    if (partCode === StockCode.INSUFFICIENT_STOCK || partCode === StockCode.SKU_NOT_FOUND) {
+      failedItems.push(...(JSON.parse(json) as unknown[]));
+      if (code !== StockCode.INVALID_ORDER && code !== StockCode.SKU_NOT_FOUND) code = partCode;
+    } else if (partCode === StockCode.INVALID_ORDER) code = StockCode.INVALID_ORDER;
+  }
+  if (code === StockCode.OK) {
+    const expiresAt = begin.now + (input.ttlSeconds ?? begin.settings.reservationTtlSeconds) * 1000;
+    const decided = await onShard(
+      deps,
+      home,
+      decideOrder(deps.context(home), order, { decision: 'commit', expiresAt }),
+    );
+    const outcome = interpret(reservePlan, decided) as ReserveOutcome;
+    // Decided before us (the recovery sweep failed it): our parts go back.
+    if (!outcome.ok) await settleParts(deps, order, stored, 'release', 'FAILED');
+    return outcome;
+  }
+  await settleParts(deps, order, stored, 'release', 'FAILED');
+  const failed = decideOrder(deps.context(home), order, { decision: 'fail', code, failedItems });
+  return interpret(reservePlan, await onShard(deps, home, failed)) as ReserveOutcome;
+}
+
+/** What the parts must do after the coordinator answered `entryJson` for `action`. */
+function partsFollow(action: StockAction, entryJson: string): SettleAction | undefined {
+  if (entryJson === '') return undefined;
+  const entry = parseJournalEntry(entryJson);
+  if (entry.code === StockCode.OK && (action === 'confirm' || action === 'release' || action === 'expire'))
+    return action;
+  if (entry.action === 'confirm' && entry.code === StockCode.RESERVATION_EXPIRED) return 'expire';
+  if (entry.action === 'reserve' && entry.code !== StockCode.OK) return 'release'; // failed by recovery
+  return undefined;
+}
+
+/**
+ * confirm, release or expire of a cross-shard order: the coordinator first (its answer is the
+ * order's), then the parts follow. An expire of a PENDING order is the recovery sweep: it fails
+ * the order. Answers 'again' while the order is still being reserved.
+ */
+export async function endAcrossShards(
+  deps: ExecutorDeps,
+  action: 'confirm' | 'release' | 'expire',
+  input: CommandContext & { orderId: string; orderIdType?: string; reason?: string },
+  coordinator: Coordinator,
+): Promise<unknown> {
+  const home = deps.layout.homeShardOf(input.orderId);
+  const order = orderCall(deps, input, home);
+  const pc = deps.context(home);
+  const recovering = action === 'expire' && coordinator.status === 'PENDING';
+  const call = recovering
+    ? decideOrder(pc, order, { decision: 'recover' })
+    : endOrder(pc, order, action, action === 'release' ? (input.reason ?? '') : '');
+  const reply = await onShard(deps, home, call);
+  if (reply[0] === StockCode.STALE_KEYS) return 'again';
+  const follow = partsFollow(recovering ? 'reserve' : action, reply[1]);
+  if (follow)
+    await settleParts(
+      deps,
+      order,
+      coordinator.items,
+      follow,
+      follow === 'release' ? (input.reason ?? 'FAILED') : '',
+    );
+  return interpret(recovering ? reservePlan : { action, keys: [], args: [] }, reply);
+}
