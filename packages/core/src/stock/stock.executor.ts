@@ -172,7 +172,10 @@ async function executeOnce(
     // record (on another shard): the second waits for the next round.
     const orderId = deps.layout.count > 1 ? orderOf(job) : undefined;
     if (orderId !== undefined) {
-      if (ordersThisRound.has(orderId)) return deferred.push(job);
+      if (ordersThisRound.has(orderId)) {
+        deferred.push(job);
+        return;
+      }
       ordersThisRound.add(orderId);
     }
     if (coordinator) {

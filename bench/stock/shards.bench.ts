@@ -1,0 +1,157 @@
+/**
+ * Sharded reserve throughput (issue 15). Not a test: `npx tsx bench/stock/shards.bench.ts`.
+ * The runner, pipelined (batches of 200 orders, 4 in flight, as bench/stock/reserve.bench.ts),
+ * for 1, 2 and 4 shards, on one Redis and on the local 3-master Redis Cluster
+ * (`bash scripts/redis-cluster.sh up`), with two workloads over 10,000 SKUs: one item per order
+ * (always one shard), and two items (on two shards for most orders once there are several: the
+ * coordinator's five scripts instead of one). The baseline is the first row, measured in the same
+ * run: one shard on one Redis, which is the unsharded store.
+ * Env: REDIS_URL, REDIS_CLUSTER_NODES, BENCH_ORDERS (default 20000), BENCH_SHARDS (default 1,2,4).
+ * Every reservation succeeds (10^9 units per SKU); its keys are removed at the end.
+ */
+import { cpus } from 'node:os';
+import { Cluster, Redis } from 'ioredis';
+import type { RedisClient } from '../../packages/core/src/redis/redis.groups.js';
+import {
+  createStockRunner,
+  type ReserveInput,
+  type StockRunner,
+} from '../../packages/core/src/stock/index.js';
+import {
+  deleteByPrefix,
+  markRestored,
+  testClusterNodes,
+} from '../../packages/core/src/stock/stock.testing.js';
+
+const ORDERS = Number(process.env.BENCH_ORDERS || 20_000);
+const SHARDS = (process.env.BENCH_SHARDS || '1,2,4').split(',').map(Number);
+const SKUS = Array.from({ length: 10_000 }, (_, i) => `S${i}`);
+const BATCH = 200;
+const INFLIGHT = 4;
+const who = { causationId: 'bench', correlationId: 'bench', actor: 'bench' };
+
+interface Target {
+  name: string;
+  connect(): RedisClient;
+  /** Every Redis server of the target, for its CPU. */
+  servers(): Redis[];
+}
+
+const single = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379/0');
+const clusterNodes = testClusterNodes().map(({ host, port }) => new Redis({ host, port }));
+const targets: Target[] = [
+  {
+    name: 'one Redis',
+    connect: () => new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379/0'),
+    servers: () => [single],
+  },
+  { name: '3-master cluster', connect: () => new Cluster(testClusterNodes()), servers: () => clusterNodes },
+];
+
+async function serverCpuSeconds(servers: Redis[]): Promise<number> {
+  let total = 0;
+  for (const server of servers) {
+    const info = await server.info('cpu');
+    const field = (name: string) => Number(info.match(new RegExp(`^${name}:([0-9.]+)`, 'm'))?.[1] ?? 0);
+    total += field('used_cpu_sys') + field('used_cpu_user');
+  }
+  return total;
+}
+
+interface Sample {
+  rps: number;
+  nodeUs: number;
+  redisUs: number;
+}
+
+async function measure(runners: StockRunner[], inputs: ReserveInput[], servers: Redis[]): Promise<Sample> {
+  const redisBefore = await serverCpuSeconds(servers);
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  let next = 0;
+  let reserved = 0;
+  await Promise.all(
+    runners.map(async (runner) => {
+      for (let from = next; from < inputs.length; from = next) {
+        next += BATCH;
+        const batch = runner.batch();
+        const queued = inputs.slice(from, from + BATCH).map((input) => batch.reserve(input));
+        await batch.exec();
+        for (const outcome of await Promise.all(queued)) if (outcome.ok) reserved += 1;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const redisUs = ((await serverCpuSeconds(servers)) - redisBefore) * 1e6;
+  if (reserved !== inputs.length) throw new Error(`${inputs.length - reserved} reservations failed`);
+  return {
+    rps: inputs.length / seconds,
+    nodeUs: (cpu.user + cpu.system) / inputs.length,
+    redisUs: redisUs / inputs.length,
+  };
+}
+
+function orders(prefix: string, items: number): ReserveInput[] {
+  return Array.from({ length: ORDERS }, (_, i) => ({
+    ...who,
+    orderId: `${prefix}${i}`,
+    orderIdType: 'string' as const,
+    items: Array.from({ length: items }, (_, k) => ({
+      skuId: SKUS[(i * 7 + k * 4999) % SKUS.length] as string,
+      quantity: 1,
+    })),
+  }));
+}
+
+async function run(target: Target, shards: number, items: number): Promise<Sample> {
+  const prefix = `bench-shards-${process.pid}-${shards}-${items}:`;
+  const clients = Array.from({ length: INFLIGHT }, () => target.connect());
+  const settings = { reservationTtlSeconds: 3600, finishedTtlSeconds: 3600, idempotencyTtlSeconds: 3600 };
+  const runners = clients.map((redis) =>
+    createStockRunner({ redis, keyPrefix: prefix, shards, ...settings }),
+  );
+  const first = runners[0] as StockRunner;
+  try {
+    await markRestored(clients[0] as RedisClient, first);
+    for (let i = 0; i < SKUS.length; i += 1000) {
+      const batch = first.batch();
+      const done = SKUS.slice(i, i + 1000).map((skuId) =>
+        batch.init({ ...who, skuId, initialQuantity: 1e9 }),
+      );
+      await batch.exec();
+      await Promise.all(done);
+    }
+    await measure(runners, orders('warm-', items).slice(0, 2000), target.servers());
+    return await measure(runners, orders('o-', items), target.servers());
+  } finally {
+    await deleteByPrefix(clients[0] as RedisClient, prefix);
+    await Promise.all(clients.map((c) => c.quit()));
+  }
+}
+
+const rows: string[] = [];
+const baseline: Record<number, number> = {};
+for (const items of [1, 2]) {
+  for (const target of targets) {
+    for (const shards of SHARDS) {
+      console.log(`measuring: ${target.name}, ${shards} shard(s), ${items} item(s) per order`);
+      const sample = await run(target, shards, items);
+      baseline[items] ??= sample.rps;
+      const ratio = sample.rps / (baseline[items] as number);
+      rows.push(
+        `| ${items} | ${target.name} | ${shards} | ${Math.round(sample.rps).toLocaleString('en')} | ${ratio.toFixed(2)}× | ${sample.redisUs.toFixed(0)} | ${sample.nodeUs.toFixed(0)} |`,
+      );
+    }
+  }
+}
+console.log(
+  `\nsharded reserve throughput — ${cpus().length} cores, Node ${process.version}; ${ORDERS} orders per row`,
+);
+console.log('runner pipelined (batches of 200, 4 in flight); ratio against the first row of its workload\n');
+console.log(
+  '| items per order | store | shards | orders/s | vs one shard, one Redis | Redis CPU µs/order | Node CPU µs/order |',
+);
+console.log('|---|---|---|---:|---:|---:|---:|');
+for (const row of rows) console.log(row);
+await Promise.all([single.quit(), ...clusterNodes.map((n) => n.quit())]);
