@@ -37,6 +37,15 @@ async function start(app: 'worker' | 'relay', env: Record<string, string>): Prom
   return proc;
 }
 
+/** A promise and the function that resolves it. */
+function gate(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = () => {};
+  const promise = new Promise<void>((done) => {
+    resolve = done;
+  });
+  return { promise, resolve };
+}
+
 const outcomes = (s: TestStack) =>
   s.seen.filter((r) => r.event?.type === 'stock.reserved' || r.event?.type === 'stock.reservation.failed');
 
@@ -50,9 +59,15 @@ describe('crash safety', () => {
     let relay = await start('relay', env);
     const t = stack.config.kafka.topics;
 
-    // Act: orders arrive in waves while the worker, then the relay, is killed in the middle
+    // Act: orders arrive in waves while the worker, then the relay, is killed in the middle. The
+    // later waves wait for each kill, so a kill always lands with orders still to come, however
+    // fast the machine is.
+    const workerKilled = gate();
+    const relayKilled = gate();
     const sending = (async () => {
       for (let wave = 0; wave < ORDERS / 100; wave++) {
+        if (wave === 5) await workerKilled.promise;
+        if (wave === 10) await relayKilled.promise;
         await stack?.send(
           t.orderPlaced,
           Array.from({ length: 100 }, (_, i) => placed(wave * 100 + i + 1)),
@@ -64,10 +79,12 @@ describe('crash safety', () => {
     expect(await worker.kill('SIGKILL')).toBeNull(); // died by signal, not by exiting
     const processedAtKill = await countReservations(stack);
     worker = await start('worker', env);
+    workerKilled.resolve();
     await stack.waitFor('more outcomes', () => outcomes(stack as TestStack).length > 600);
     expect(await relay.kill('SIGKILL')).toBeNull();
     const publishedAtKill = outcomes(stack).length;
     relay = await start('relay', env);
+    relayKilled.resolve();
     await sending;
     // The kills really landed mid-stream: work was both done and still to do.
     expect(processedAtKill).toBeGreaterThan(0);
