@@ -20,14 +20,8 @@ say() { printf '[infra] %s\n' "$*"; }
 
 docker_ready() { command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; }
 
-wait_for() { # wait_for <seconds> <description> <command...>
-  local seconds=$1 what=$2; shift 2
-  for ((i = 0; i < seconds * 5; i++)); do
-    if "$@" >/dev/null 2>&1; then return 0; fi
-    sleep 0.2
-  done
-  say "timed out after ${seconds}s waiting for $what"; return 1
-}
+# shellcheck source=lib/wait.sh
+source scripts/lib/wait.sh # the working directory is the repository root (cd above)
 
 redis_up() {
   if [ -n "${REDIS_URL:-}" ]; then

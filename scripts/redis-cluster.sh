@@ -13,14 +13,8 @@ DATA="$(pwd)/.data/redis-cluster"
 read -r -a PORTS <<<"${REDIS_CLUSTER_PORTS:-7001 7002 7003}"
 say() { printf '[redis-cluster] %s\n' "$*"; }
 
-wait_for() { # wait_for <seconds> <description> <command...>
-  local seconds=$1 what=$2; shift 2
-  for ((i = 0; i < seconds * 5; i++)); do
-    if "$@" >/dev/null 2>&1; then return 0; fi
-    sleep 0.2
-  done
-  say "timed out after ${seconds}s waiting for $what"; return 1
-}
+# shellcheck source=lib/wait.sh
+source scripts/lib/wait.sh # the working directory is the repository root (cd above)
 
 nodes() { local IFS=,; local list=(); for p in "${PORTS[@]}"; do list+=("127.0.0.1:$p"); done; echo "${list[*]}"; }
 

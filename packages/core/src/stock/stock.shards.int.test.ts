@@ -1,7 +1,6 @@
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { RedisClient } from '../redis/redis.groups.js';
-import { createTestCluster, createTestStock, T0, type TestStock, testRedisUrl } from './stock.testing.js';
+import { describe, expect, it } from 'vitest';
+import { shardedTargets, useShardedStock } from './stock.sharded.testing.js';
+import { T0, type TestStock } from './stock.testing.js';
 
 /**
  * The sharded store (docs/sharding.md) with single-shard orders and admin writes: on one Redis
@@ -31,92 +30,72 @@ function orderIdAwayFrom(t: TestStock, shard: number, seed: string): string {
   }
 }
 
-describe.each([
-  { target: 'one Redis, 4 shards', shards: 4, connect: (): RedisClient => new Redis(testRedisUrl()) },
-  {
-    target: 'a 3-master Redis Cluster, 16 shards',
-    shards: 16,
-    connect: (): RedisClient => createTestCluster(),
-  },
-])('sharded store on $target', ({ shards, connect }) => {
-  let redis: RedisClient;
-  let t: TestStock;
-
-  beforeAll(() => {
-    redis = connect();
-  });
-  beforeEach(async () => {
-    t = createTestStock(redis, { shards });
-    await t.ready;
-  });
-  afterEach(async () => {
-    await t.cleanup();
-  });
-  afterAll(async () => {
-    await redis.quit();
-  });
+describe.each(shardedTargets)('sharded store on $target', (target) => {
+  const stock = useShardedStock(target);
 
   it('keeps each SKU, its order records and its journal entries on the SKU’s shard', async () => {
-    const [a, b] = skusOnDistinctShards(t, 2) as [string, string];
-    const shardA = t.runner.layout.shardOfSku(a);
-    await t.runner.init({ ...who, skuId: a, initialQuantity: 10 });
-    await t.runner.init({ ...who, skuId: b, initialQuantity: 10 });
-    const orderId = orderIdAwayFrom(t, shardA, 'o');
+    const [a, b] = skusOnDistinctShards(stock.t, 2) as [string, string];
+    const shardA = stock.t.runner.layout.shardOfSku(a);
+    await stock.t.runner.init({ ...who, skuId: a, initialQuantity: 10 });
+    await stock.t.runner.init({ ...who, skuId: b, initialQuantity: 10 });
+    const orderId = orderIdAwayFrom(stock.t, shardA, 'o');
 
-    const reserved = await t.runner.reserve({ ...order(orderId), items: [{ skuId: a, quantity: 3 }] });
+    const reserved = await stock.t.runner.reserve({ ...order(orderId), items: [{ skuId: a, quantity: 3 }] });
 
     expect(reserved).toMatchObject({ ok: true });
-    const keys = t.runner.layout.keys(shardA);
-    expect(await redis.hget(keys.stock(a), 'reserved')).toBe('3');
-    expect(await redis.hget(keys.reservation(orderId), 'status')).toBe('RESERVED');
-    expect(await redis.xlen(keys.journal)).toBe(2);
-    expect(await t.journalLength()).toBe(3);
+    const keys = stock.t.runner.layout.keys(shardA);
+    expect(await stock.redis.hget(keys.stock(a), 'reserved')).toBe('3');
+    expect(await stock.redis.hget(keys.reservation(orderId), 'status')).toBe('RESERVED');
+    expect(await stock.redis.xlen(keys.journal)).toBe(2);
+    expect(await stock.t.journalLength()).toBe(3);
   });
 
   it('confirms and releases an order found on its shard, away from the order id’s home shard', async () => {
-    const [a] = skusOnDistinctShards(t, 1) as [string];
-    const shardA = t.runner.layout.shardOfSku(a);
-    await t.runner.init({ ...who, skuId: a, initialQuantity: 10 });
-    const [first, second] = [orderIdAwayFrom(t, shardA, 'c'), orderIdAwayFrom(t, shardA, 'r')];
-    await t.runner.reserve({ ...order(first), items: [{ skuId: a, quantity: 4 }] });
-    await t.runner.reserve({ ...order(second), items: [{ skuId: a, quantity: 5 }] });
+    const [a] = skusOnDistinctShards(stock.t, 1) as [string];
+    const shardA = stock.t.runner.layout.shardOfSku(a);
+    await stock.t.runner.init({ ...who, skuId: a, initialQuantity: 10 });
+    const [first, second] = [orderIdAwayFrom(stock.t, shardA, 'c'), orderIdAwayFrom(stock.t, shardA, 'r')];
+    await stock.t.runner.reserve({ ...order(first), items: [{ skuId: a, quantity: 4 }] });
+    await stock.t.runner.reserve({ ...order(second), items: [{ skuId: a, quantity: 5 }] });
 
-    expect(await t.runner.confirm(order(first))).toMatchObject({ ok: true });
-    expect(await t.runner.release({ ...order(second), reason: 'CANCELLED' })).toMatchObject({ ok: true });
-    expect(await t.runner.confirm(order(first))).toMatchObject({ ok: true, replayed: true });
+    expect(await stock.t.runner.confirm(order(first))).toMatchObject({ ok: true });
+    expect(await stock.t.runner.release({ ...order(second), reason: 'CANCELLED' })).toMatchObject({
+      ok: true,
+    });
+    expect(await stock.t.runner.confirm(order(first))).toMatchObject({ ok: true, replayed: true });
 
-    expect(await t.runner.get(a)).toMatchObject({ total: 6, reserved: 0, available: 6 });
-    expect(await t.runner.getReservation(first)).toMatchObject({ status: 'CONFIRMED' });
-    expect(await t.runner.getReservation(second)).toMatchObject({ status: 'RELEASED' });
+    expect(await stock.t.runner.get(a)).toMatchObject({ total: 6, reserved: 0, available: 6 });
+    expect(await stock.t.runner.getReservation(first)).toMatchObject({ status: 'CONFIRMED' });
+    expect(await stock.t.runner.getReservation(second)).toMatchObject({ status: 'RELEASED' });
   });
 
   it('answers an unknown order with RESERVATION_NOT_FOUND and leaves its tombstone on its home shard', async () => {
-    const outcome = await t.runner.release({ ...order('never-placed'), reason: 'CANCELLED' });
+    const outcome = await stock.t.runner.release({ ...order('never-placed'), reason: 'CANCELLED' });
     expect(outcome).toMatchObject({ ok: false, reason: 'RESERVATION_NOT_FOUND' });
-    const home = t.runner.layout.keys(t.runner.layout.homeShardOf('never-placed'));
-    expect(await redis.hget(home.reservation('never-placed'), 'status')).toBe('NONE');
+    const home = stock.t.runner.layout.keys(stock.t.runner.layout.homeShardOf('never-placed'));
+    expect(await stock.redis.hget(home.reservation('never-placed'), 'status')).toBe('NONE');
   });
 
   it('when 200 orders race for 100 units of one SKU, reserves exactly 100', async () => {
-    const [a] = skusOnDistinctShards(t, 1) as [string];
-    await t.runner.init({ ...who, skuId: a, initialQuantity: 100 });
+    const [a] = skusOnDistinctShards(stock.t, 1) as [string];
+    await stock.t.runner.init({ ...who, skuId: a, initialQuantity: 100 });
     const outcomes = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
-        t.runner.reserve({ ...order(`race-${i}`), items: [{ skuId: a, quantity: 1 }] }),
+        stock.t.runner.reserve({ ...order(`race-${i}`), items: [{ skuId: a, quantity: 1 }] }),
       ),
     );
     expect(outcomes.filter((o) => o.ok)).toHaveLength(100);
     expect(outcomes.filter((o) => !o.ok && o.reason === 'INSUFFICIENT_STOCK')).toHaveLength(100);
-    expect(await t.runner.get(a)).toMatchObject({ total: 100, reserved: 100, available: 0 });
+    expect(await stock.t.runner.get(a)).toMatchObject({ total: 100, reserved: 100, available: 0 });
   });
 
   it('sends a batch over several shards and answers each command', async () => {
-    const skus = skusOnDistinctShards(t, 3);
-    const batch = t.runner.batch();
+    const skus = skusOnDistinctShards(stock.t, 3);
+    const batch = stock.t.runner.batch();
     const inits = skus.map((skuId) => batch.init({ ...who, skuId, initialQuantity: 5 }));
     await batch.exec();
     await Promise.all(inits);
-    const second = t.runner.batch();
+    const second = stock.t.runner.batch();
     const reserves = skus.map((skuId, i) =>
       second.reserve({ ...order(`b-${i}`), items: [{ skuId, quantity: 2 }] }),
     );
@@ -125,28 +104,28 @@ describe.each([
 
     for (const outcome of [...(await Promise.all(reserves)), ...(await Promise.all(adds))])
       expect(outcome).toMatchObject({ ok: true });
-    expect(await t.runner.getMany(skus)).toEqual(
+    expect(await stock.t.runner.getMany(skus)).toEqual(
       skus.map((skuId) => expect.objectContaining({ skuId, total: 6, reserved: 2 })),
     );
   });
 
   it('expires due reservations on every shard', async () => {
-    const skus = skusOnDistinctShards(t, 3);
+    const skus = skusOnDistinctShards(stock.t, 3);
     for (const [i, skuId] of skus.entries()) {
-      await t.runner.init({ ...who, skuId, initialQuantity: 5 });
-      await t.runner.reserve({ ...order(`e-${i}`), items: [{ skuId, quantity: 1 }], ttlSeconds: 60 });
+      await stock.t.runner.init({ ...who, skuId, initialQuantity: 5 });
+      await stock.t.runner.reserve({ ...order(`e-${i}`), items: [{ skuId, quantity: 1 }], ttlSeconds: 60 });
     }
-    t.clock.now = T0 + 61_000;
+    stock.t.clock.now = T0 + 61_000;
 
-    const sweep = await t.runner.expireDue(10);
+    const sweep = await stock.t.runner.expireDue(10);
 
     expect(sweep).toMatchObject({ due: 3, expired: 3 });
-    for (const skuId of skus) expect(await t.runner.get(skuId)).toMatchObject({ reserved: 0 });
+    for (const skuId of skus) expect(await stock.t.runner.get(skuId)).toMatchObject({ reserved: 0 });
   });
 
   it('refuses a bulk whose items span shards, before Redis', async () => {
-    const [a, b] = skusOnDistinctShards(t, 2) as [string, string];
-    const bulk = await t.runner.bulk({
+    const [a, b] = skusOnDistinctShards(stock.t, 2) as [string, string];
+    const bulk = await stock.t.runner.bulk({
       ...who,
       items: [
         { skuId: a, total: 1 },
@@ -154,6 +133,6 @@ describe.each([
       ],
     });
     expect(bulk).toMatchObject({ ok: false, reason: 'INVALID_BULK', errors: [{ field: 'items' }] });
-    expect(await t.journalLength()).toBe(0);
+    expect(await stock.t.journalLength()).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import { luaScript, type ScriptCall } from '../../redis/lua.scripts.js';
-import type { PlanContext } from '../commands/command.js';
+import { contextArgs, type PlanContext } from '../commands/command.js';
 import type { CommandContext, OrderItem } from '../stock.types.js';
 
 /**
@@ -27,6 +27,14 @@ export interface OrderCall extends CommandContext {
 export type SettleAction = 'confirm' | 'release' | 'expire';
 
 const pairs = (items: readonly OrderItem[]) => items.flatMap((i) => [i.skuId, i.quantity]);
+/** The coordinator scripts' keys, on the order's home shard. */
+const coordinatorKeys = ({ keys }: PlanContext, orderId: string) => [
+  keys.reservation(orderId),
+  keys.deadlines,
+  keys.journal,
+  keys.restored,
+];
+
 const asArrays = (items: readonly OrderItem[]) => JSON.stringify(items.map((i) => [i.skuId, i.quantity]));
 
 export function beginOrder(
@@ -36,17 +44,13 @@ export function beginOrder(
   parts: readonly number[],
   recoverAt: number,
 ): ScriptCall {
-  const { keys } = pc;
   return {
     script: luaScript('begin-order'),
-    keys: [keys.reservation(order.orderId), keys.deadlines, keys.journal, keys.restored],
+    keys: coordinatorKeys(pc, order.orderId),
     args: [
       pc.now,
       recoverAt,
-      order.eventId,
-      order.causationId,
-      order.correlationId,
-      order.actor,
+      ...contextArgs(order, order.eventId),
       order.orderId,
       order.orderIdType,
       asArrays(items),
@@ -62,10 +66,7 @@ export function reservePart(pc: PlanContext, order: OrderCall, items: readonly O
     keys: [keys.part(order.orderId), keys.journal, ...items.map((i) => keys.stock(i.skuId)), keys.restored],
     args: [
       pc.now,
-      `${order.eventId}:${pc.shard}`,
-      order.causationId,
-      order.correlationId,
-      order.actor,
+      ...contextArgs(order, `${order.eventId}:${pc.shard}`),
       order.orderId,
       order.orderIdType,
       ...pairs(items),
@@ -79,10 +80,9 @@ export type Decision =
   | { decision: 'recover' };
 
 export function decideOrder(pc: PlanContext, order: OrderCall, decision: Decision): ScriptCall {
-  const { keys } = pc;
   return {
     script: luaScript('decide-order'),
-    keys: [keys.reservation(order.orderId), keys.deadlines, keys.journal, keys.restored],
+    keys: coordinatorKeys(pc, order.orderId),
     args: [
       pc.now,
       pc.settings.finishedTtlSeconds,
@@ -116,10 +116,7 @@ export function settlePart(
       pc.now,
       pc.settings.finishedTtlSeconds,
       action,
-      `${order.eventId}:${pc.shard}`,
-      order.causationId,
-      order.correlationId,
-      order.actor,
+      ...contextArgs(order, `${order.eventId}:${pc.shard}`),
       order.orderId,
       reason,
       ...skuIds,
@@ -133,18 +130,14 @@ export function endOrder(
   action: SettleAction,
   reason: string,
 ): ScriptCall {
-  const { keys } = pc;
   return {
     script: luaScript('end-order'),
-    keys: [keys.reservation(order.orderId), keys.deadlines, keys.journal, keys.restored],
+    keys: coordinatorKeys(pc, order.orderId),
     args: [
       pc.now,
       pc.settings.finishedTtlSeconds,
       action,
-      order.eventId,
-      order.causationId,
-      order.correlationId,
-      order.actor,
+      ...contextArgs(order, order.eventId),
       order.orderId,
       order.orderIdType,
       reason,

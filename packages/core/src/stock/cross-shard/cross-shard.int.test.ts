@@ -1,8 +1,7 @@
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runScript } from '../../redis/lua.scripts.js';
-import type { RedisClient } from '../../redis/redis.groups.js';
-import { createTestCluster, createTestStock, T0, type TestStock, testRedisUrl } from '../stock.testing.js';
+import { shardedTargets, useShardedStock } from '../stock.sharded.testing.js';
+import { T0 } from '../stock.testing.js';
 import { beginOrder, reservePart } from './cross-shard.calls.js';
 import { PENDING_ORDER_MS } from './cross-shard.orders.js';
 
@@ -15,66 +14,46 @@ import { PENDING_ORDER_MS } from './cross-shard.orders.js';
 const who = { causationId: 'evt-1', correlationId: 'corr-1', actor: 'test' };
 const order = (orderId: string) => ({ ...who, orderId, orderIdType: 'string' as const });
 
-describe.each([
-  { target: 'one Redis, 4 shards', shards: 4, connect: (): RedisClient => new Redis(testRedisUrl()) },
-  {
-    target: 'a 3-master Redis Cluster, 16 shards',
-    shards: 16,
-    connect: (): RedisClient => createTestCluster(),
-  },
-])('cross-shard orders on $target', ({ shards, connect }) => {
-  let redis: RedisClient;
-  let t: TestStock;
+describe.each(shardedTargets)('cross-shard orders on $target', (target) => {
+  const stock = useShardedStock(target);
   let a: string;
   let b: string;
-
   /** Two SKUs on different shards, created with these totals. */
   async function twoSkus(totalA: number, totalB: number): Promise<void> {
     const seen = new Map<number, string>();
     for (let i = 0; seen.size < 2; i += 1) {
-      const shard = t.runner.layout.shardOfSku(`X-${i}`);
+      const shard = stock.t.runner.layout.shardOfSku(`X-${i}`);
       if (!seen.has(shard)) seen.set(shard, `X-${i}`);
     }
     [a, b] = [...seen.values()] as [string, string];
-    await t.runner.init({ ...who, skuId: a, initialQuantity: totalA });
-    await t.runner.init({ ...who, skuId: b, initialQuantity: totalB });
+    await stock.t.runner.init({ ...who, skuId: a, initialQuantity: totalA });
+    await stock.t.runner.init({ ...who, skuId: b, initialQuantity: totalB });
   }
 
   const both = (qa: number, qb: number) => [
     { skuId: a, quantity: qa },
     { skuId: b, quantity: qb },
   ];
-  const held = async () => [(await t.runner.get(a))?.reserved, (await t.runner.get(b))?.reserved];
-
-  beforeAll(() => {
-    redis = connect();
-  });
-  beforeEach(async () => {
-    t = createTestStock(redis, { shards });
-    await t.ready;
-  });
-  afterEach(async () => {
-    await t.cleanup();
-  });
-  afterAll(async () => {
-    await redis.quit();
-  });
+  const held = async () => [(await stock.t.runner.get(a))?.reserved, (await stock.t.runner.get(b))?.reserved];
 
   it('reserves every item across shards and answers once, with every item', async () => {
     await twoSkus(10, 10);
 
-    const outcome = await t.runner.reserve({ ...order('x1'), items: both(2, 3) });
-    const again = await t.runner.reserve({ ...order('x1'), items: both(2, 3) });
+    const outcome = await stock.t.runner.reserve({ ...order('x1'), items: both(2, 3) });
+    const again = await stock.t.runner.reserve({ ...order('x1'), items: both(2, 3) });
 
     expect(outcome).toMatchObject({ ok: true, replayed: false });
     expect(outcome.ok && outcome.entry.items).toEqual(both(2, 3));
     expect(again).toMatchObject({ ok: true, replayed: true });
     expect(await held()).toEqual([2, 3]);
-    expect(await t.runner.getReservation('x1')).toMatchObject({ status: 'RESERVED', items: both(2, 3) });
+    expect(await stock.t.runner.getReservation('x1')).toMatchObject({
+      status: 'RESERVED',
+      items: both(2, 3),
+    });
     // The journals: the opening and the one outcome on the home shard, each part's movements on its shard.
-    const layout = t.runner.layout;
+    const layout = stock.t.runner.layout;
     const entriesOn = async (shard: number) =>
-      (await redis.xrange(layout.keys(shard).journal, '-', '+'))
+      (await stock.redis.xrange(layout.keys(shard).journal, '-', '+'))
         .map(([, fields]) => JSON.parse(fields[1] ?? '{}') as Record<string, unknown>)
         .filter((e) => e.orderId === 'x1');
     const home = await entriesOn(layout.homeShardOf('x1'));
@@ -101,14 +80,14 @@ describe.each([
   it('when one item is short on another shard, holds nothing once the order is answered', async () => {
     await twoSkus(10, 1);
 
-    const outcome = await t.runner.reserve({ ...order('x2'), items: both(2, 3) });
+    const outcome = await stock.t.runner.reserve({ ...order('x2'), items: both(2, 3) });
 
     expect(outcome).toMatchObject({ ok: false, reason: 'INSUFFICIENT_STOCK' });
     expect(!outcome.ok && 'entry' in outcome && outcome.entry?.failedItems).toEqual([
       { skuId: b, requested: 3, available: 1 },
     ]);
     expect(await held()).toEqual([0, 0]);
-    expect(await t.runner.reserve({ ...order('x2'), items: both(2, 3) })).toMatchObject({
+    expect(await stock.t.runner.reserve({ ...order('x2'), items: both(2, 3) })).toMatchObject({
       ok: false,
       replayed: true,
     });
@@ -117,30 +96,30 @@ describe.each([
 
   it('confirms, releases and expires across shards, and replays each', async () => {
     await twoSkus(10, 10);
-    await t.runner.reserve({ ...order('c'), items: both(1, 2) });
-    await t.runner.reserve({ ...order('r'), items: both(3, 1) });
-    await t.runner.reserve({ ...order('e'), items: both(1, 1), ttlSeconds: 60 });
+    await stock.t.runner.reserve({ ...order('c'), items: both(1, 2) });
+    await stock.t.runner.reserve({ ...order('r'), items: both(3, 1) });
+    await stock.t.runner.reserve({ ...order('e'), items: both(1, 1), ttlSeconds: 60 });
 
-    expect(await t.runner.confirm(order('c'))).toMatchObject({ ok: true });
-    expect(await t.runner.release({ ...order('r'), reason: 'CANCELLED' })).toMatchObject({ ok: true });
-    t.clock.now = T0 + 61_000;
-    const sweep = await t.runner.expireDue(10);
-    expect(await t.runner.confirm(order('c'))).toMatchObject({ ok: true, replayed: true });
+    expect(await stock.t.runner.confirm(order('c'))).toMatchObject({ ok: true });
+    expect(await stock.t.runner.release({ ...order('r'), reason: 'CANCELLED' })).toMatchObject({ ok: true });
+    stock.t.clock.now = T0 + 61_000;
+    const sweep = await stock.t.runner.expireDue(10);
+    expect(await stock.t.runner.confirm(order('c'))).toMatchObject({ ok: true, replayed: true });
 
     expect(sweep).toMatchObject({ expired: 1 });
-    expect(await t.runner.get(a)).toMatchObject({ total: 9, reserved: 0 });
-    expect(await t.runner.get(b)).toMatchObject({ total: 8, reserved: 0 });
+    expect(await stock.t.runner.get(a)).toMatchObject({ total: 9, reserved: 0 });
+    expect(await stock.t.runner.get(b)).toMatchObject({ total: 8, reserved: 0 });
     for (const [id, status] of [
       ['c', 'CONFIRMED'],
       ['r', 'RELEASED'],
       ['e', 'EXPIRED'],
     ] as const)
-      expect(await t.runner.getReservation(id)).toMatchObject({ status });
+      expect(await stock.t.runner.getReservation(id)).toMatchObject({ status });
   });
 
   it('when the caller died after holding a part, the recovery sweep fails the order and frees the part', async () => {
     await twoSkus(10, 10);
-    const layout = t.runner.layout;
+    const layout = stock.t.runner.layout;
     const home = layout.homeShardOf('dead');
     const context = (shard: number) => ({
       layout,
@@ -153,20 +132,23 @@ describe.each([
     const call = { ...order('dead'), eventId: 'first' };
     const shards = [layout.shardOfSku(a), layout.shardOfSku(b)].sort((x, y) => x - y);
     // The first two steps of a reserve, and then nothing: the caller is gone.
-    await runScript(redis, beginOrder(context(home), call, both(4, 4), shards, T0 + PENDING_ORDER_MS));
-    await runScript(redis, reservePart(context(layout.shardOfSku(a)), call, [{ skuId: a, quantity: 4 }]));
+    await runScript(stock.redis, beginOrder(context(home), call, both(4, 4), shards, T0 + PENDING_ORDER_MS));
+    await runScript(
+      stock.redis,
+      reservePart(context(layout.shardOfSku(a)), call, [{ skuId: a, quantity: 4 }]),
+    );
     expect(await held()).toEqual([4, 0]);
 
-    t.clock.now = T0 + PENDING_ORDER_MS - 1;
-    expect(await t.runner.expireDue(10)).toMatchObject({ expired: 0 });
+    stock.t.clock.now = T0 + PENDING_ORDER_MS - 1;
+    expect(await stock.t.runner.expireDue(10)).toMatchObject({ expired: 0 });
     expect(await held()).toEqual([4, 0]);
-    t.clock.now = T0 + PENDING_ORDER_MS;
-    await t.runner.expireDue(10);
+    stock.t.clock.now = T0 + PENDING_ORDER_MS;
+    await stock.t.runner.expireDue(10);
 
     expect(await held()).toEqual([0, 0]);
-    expect(await t.runner.getReservation('dead')).toMatchObject({ status: 'FAILED' });
+    expect(await stock.t.runner.getReservation('dead')).toMatchObject({ status: 'FAILED' });
     // The caller's retry (a redelivered order.placed) gets the answer the sweep gave.
-    expect(await t.runner.reserve({ ...order('dead'), items: both(4, 4) })).toMatchObject({
+    expect(await stock.t.runner.reserve({ ...order('dead'), items: both(4, 4) })).toMatchObject({
       ok: false,
       replayed: true,
       reason: 'INVALID_ORDER',
@@ -176,10 +158,10 @@ describe.each([
 
   it('when the order was cancelled before it was placed, refuses it', async () => {
     await twoSkus(10, 10);
-    expect(await t.runner.release({ ...order('early'), reason: 'CANCELLED' })).toMatchObject({
+    expect(await stock.t.runner.release({ ...order('early'), reason: 'CANCELLED' })).toMatchObject({
       reason: 'RESERVATION_NOT_FOUND',
     });
-    expect(await t.runner.reserve({ ...order('early'), items: both(1, 1) })).toMatchObject({
+    expect(await stock.t.runner.reserve({ ...order('early'), items: both(1, 1) })).toMatchObject({
       ok: false,
       reason: 'INVALID_ORDER',
     });
@@ -189,7 +171,9 @@ describe.each([
   it('when 100 two-shard orders race for 50 units of one item, 50 win and nothing else stays held', async () => {
     await twoSkus(50, 100);
     const outcomes = await Promise.all(
-      Array.from({ length: 100 }, (_, i) => t.runner.reserve({ ...order(`race-${i}`), items: both(1, 1) })),
+      Array.from({ length: 100 }, (_, i) =>
+        stock.t.runner.reserve({ ...order(`race-${i}`), items: both(1, 1) }),
+      ),
     );
     expect(outcomes.filter((o) => o.ok)).toHaveLength(50);
     expect(await held()).toEqual([50, 50]);

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RedisClient } from '../../redis/redis.groups.js';
-import { createTestCluster, createTestStock, testRedisUrl } from '../stock.testing.js';
+import { shardedTargets } from '../stock.sharded.testing.js';
+import { createTestStock } from '../stock.testing.js';
 
 /**
  * Property: whatever mix of single- and cross-shard orders, confirms, cancels and expiries runs,
@@ -33,66 +33,60 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('tick' as const), seconds: fc.integer({ min: 1, max: 90 }) }),
 );
 
-describe.each([
-  {
-    target: 'one Redis, 4 shards',
-    shards: 4,
-    runs: 150,
-    connect: (): RedisClient => new Redis(testRedisUrl()),
-  },
-  {
-    target: 'a 3-master Redis Cluster, 16 shards',
-    shards: 16,
-    runs: 40,
-    connect: (): RedisClient => createTestCluster(),
-  },
-])('stock invariants with cross-shard orders on $target', ({ shards, runs, connect }) => {
-  let redis: RedisClient;
-  beforeAll(() => {
-    redis = connect();
-  });
-  afterAll(async () => {
-    await redis.quit();
-  });
+/** fast-check runs per store: the cluster's round trips are slower. */
+const runsOn = (shards: number) => (shards === 4 ? 150 : 40);
 
-  it('keep no oversell and conservation after every step', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 15 }), async (steps) => {
-        const t = createTestStock(redis, { shards });
-        await t.ready;
-        const placed = new Map<string, { skuId: string; quantity: number }[]>();
-        try {
-          for (const skuId of SKUS) await t.runner.init({ ...who, skuId, initialQuantity: INITIAL });
-          for (const step of steps) {
-            const orderId = 'order' in step ? `o-${step.order}` : '';
-            if (step.kind === 'tick') {
-              t.clock.now += step.seconds * 1000;
-              await t.runner.expireDue(100);
-            } else if (step.kind === 'reserve') {
-              const items = step.items.map(([sku, quantity]) => ({ skuId: SKUS[sku] as string, quantity }));
-              const outcome = await t.runner.reserve({
-                ...who,
-                orderId,
-                orderIdType: 'string',
-                items,
-                ttlSeconds: 60,
-              });
-              if (outcome.ok && !outcome.replayed) placed.set(orderId, items);
-            } else if (step.kind === 'confirm') {
-              await t.runner.confirm({ ...who, orderId, orderIdType: 'string' });
-            } else {
-              await t.runner.release({ ...who, orderId, orderIdType: 'string', reason: 'CANCELLED' });
+describe.each(shardedTargets)(
+  'stock invariants with cross-shard orders on $target',
+  ({ shards, connect }) => {
+    const runs = runsOn(shards);
+    let redis: RedisClient;
+    beforeAll(() => {
+      redis = connect();
+    });
+    afterAll(async () => {
+      await redis.quit();
+    });
+
+    it('keep no oversell and conservation after every step', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 15 }), async (steps) => {
+          const t = createTestStock(redis, { shards });
+          await t.ready;
+          const placed = new Map<string, { skuId: string; quantity: number }[]>();
+          try {
+            for (const skuId of SKUS) await t.runner.init({ ...who, skuId, initialQuantity: INITIAL });
+            for (const step of steps) {
+              const orderId = 'order' in step ? `o-${step.order}` : '';
+              if (step.kind === 'tick') {
+                t.clock.now += step.seconds * 1000;
+                await t.runner.expireDue(100);
+              } else if (step.kind === 'reserve') {
+                const items = step.items.map(([sku, quantity]) => ({ skuId: SKUS[sku] as string, quantity }));
+                const outcome = await t.runner.reserve({
+                  ...who,
+                  orderId,
+                  orderIdType: 'string',
+                  items,
+                  ttlSeconds: 60,
+                });
+                if (outcome.ok && !outcome.replayed) placed.set(orderId, items);
+              } else if (step.kind === 'confirm') {
+                await t.runner.confirm({ ...who, orderId, orderIdType: 'string' });
+              } else {
+                await t.runner.release({ ...who, orderId, orderIdType: 'string', reason: 'CANCELLED' });
+              }
+              await expectInvariants(t.runner, placed);
             }
-            await expectInvariants(t.runner, placed);
+          } finally {
+            await t.cleanup();
           }
-        } finally {
-          await t.cleanup();
-        }
-      }),
-      { numRuns: runs },
-    );
-  });
-});
+        }),
+        { numRuns: runs },
+      );
+    });
+  },
+);
 
 async function expectInvariants(
   runner: ReturnType<typeof createTestStock>['runner'],
