@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { PipelineResult, RedisClient } from './redis.groups.js';
+import { inGroups, type PipelineResult, type RedisClient } from './redis.groups.js';
 
 /** The repository's `lua/` folder, found from src/ and from dist/ alike. */
 export const luaDirectory = new URL('../../../../lua/', import.meta.url);
@@ -107,6 +107,26 @@ export async function runScripts(
     results[position] = retried[j] as PipelineResult;
   });
   return results;
+}
+
+/**
+ * runScripts for calls spread over shards, in one round: one pipeline per shard on a Redis Cluster
+ * (one shard is one slot), one pipeline on a single Redis. Results in call order.
+ */
+export function runScriptsOnShards(
+  redis: RedisClient,
+  calls: readonly { shard: number; call: ScriptCall }[],
+): Promise<PipelineResult[]> {
+  return inGroups(
+    redis,
+    calls,
+    (c) => c.shard,
+    (group) =>
+      runScripts(
+        redis,
+        group.map((c) => c.call),
+      ),
+  );
 }
 
 /** One script call on its own round trip; a script error rejects. */

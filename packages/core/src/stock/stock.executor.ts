@@ -1,11 +1,12 @@
-import { luaScript, runScripts } from '../redis/lua.scripts.js';
-import { inGroups, type PipelineResult, pipelineInGroups, type RedisClient } from '../redis/redis.groups.js';
+import { luaScript, runScriptsOnShards } from '../redis/lua.scripts.js';
+import { type PipelineResult, pipelineInGroups, type RedisClient } from '../redis/redis.groups.js';
 import type { CrossShardOrder, PlanContext, ScriptPlan, StockCommand } from './commands/command.js';
 import { interpret, type StockScriptReply } from './commands/outcome.js';
 import type { ReserveInput } from './commands/reserve.command.js';
 import { type Coordinator, endAcrossShards, reserveAcrossShards } from './cross-shard/cross-shard.orders.js';
 import { StockCode } from './stock.codes.js';
 import { StockStaleKeysError, toStockError } from './stock.errors.js';
+import { parseOrderItems } from './stock.journal.js';
 import type { ShardLayout } from './stock.shards.js';
 import { type ScriptObserver, timeScripts } from './stock.timing.js';
 import type { OrderItem } from './stock.types.js';
@@ -50,20 +51,9 @@ export async function executeStockJobs(deps: ExecutorDeps, jobs: readonly StockJ
   }
 }
 
-function parseItems(json: string | null | undefined): { skuId: string; quantity: number }[] {
-  return json
-    ? (JSON.parse(json) as [string, number][]).map(([skuId, quantity]) => ({
-        skuId: String(skuId),
-        quantity,
-      }))
-    : [];
-}
-
 /** A record's SKUs, when it is RESERVED (only then does the script touch SKU hashes). */
-function reservedSkusOf(fields: (string | null)[]): string[] {
-  const [status, items] = fields;
-  if (status !== 'RESERVED' || !items) return [];
-  return (JSON.parse(items) as [string, number][]).map(([skuId]) => String(skuId));
+function reservedSkusOf(status: string, items: string | null | undefined): string[] {
+  return status === 'RESERVED' ? parseOrderItems(items).map((item) => item.skuId) : [];
 }
 
 /** Where a job runs, and the SKUs its order's record holds there (or its coordinator's record). */
@@ -121,8 +111,7 @@ async function place(deps: ExecutorDeps, jobs: readonly StockJob[]): Promise<Pla
     const [error, fields] = results[i] ?? [new Error('pipeline returned no result'), null];
     if (error) throw toStockError(error);
     const [status, items, kind = null, reserve = null] = (fields ?? []) as (string | null)[];
-    // A part belongs to its coordinator, which answers for the order: parts are not the order.
-    if (status === null || status === undefined || kind === 'part' || found.has(read.job)) return;
+    if (status === null || status === undefined || found.has(read.job)) return;
     found.add(read.job);
     const placement = placements[read.job] as Placement;
     if (read.earlier) {
@@ -131,8 +120,8 @@ async function place(deps: ExecutorDeps, jobs: readonly StockJob[]): Promise<Pla
     }
     placements[read.job] =
       kind === 'coordinator'
-        ? { shard: read.shard, reservedSkus: [], coordinator: { status, items: parseItems(items) } }
-        : { shard: read.shard, reservedSkus: reservedSkusOf([status, items ?? null]) };
+        ? { shard: read.shard, reservedSkus: [], coordinator: { status, items: parseOrderItems(items) } }
+        : { shard: read.shard, reservedSkus: reservedSkusOf(status, items) };
   });
   return placements;
 }
@@ -142,15 +131,12 @@ function send(
   deps: ExecutorDeps,
   sent: readonly { plan: ScriptPlan; shard: number }[],
 ): Promise<PipelineResult[]> {
-  return inGroups(
+  return runScriptsOnShards(
     deps.redis,
-    sent,
-    (s) => s.shard,
-    (group) =>
-      runScripts(
-        deps.redis,
-        group.map(({ plan }) => ({ script: luaScript(plan.action), keys: plan.keys, args: plan.args })),
-      ),
+    sent.map(({ plan, shard }) => ({
+      shard,
+      call: { script: luaScript(plan.action), keys: plan.keys, args: plan.args },
+    })),
   );
 }
 
@@ -170,7 +156,7 @@ async function executeOnce(
     const { shard, reservedSkus, coordinator, earlier } = placements[i] as Placement;
     // With several shards, two commands of one order in one round could each miss the other's
     // record (on another shard): the second waits for the next round.
-    const orderId = deps.layout.count > 1 ? orderOf(job) : undefined;
+    const orderId = deps.layout.count > 1 ? orderIdOf(job) : undefined;
     if (orderId !== undefined) {
       if (ordersThisRound.has(orderId)) {
         deferred.push(job);
@@ -224,7 +210,7 @@ async function executeOnce(
 }
 
 /** The order a job acts on or creates, if any. */
-function orderOf(job: StockJob): string | undefined {
+function orderIdOf(job: StockJob): string | undefined {
   const input = job.input as never;
   return job.command.reservationOf?.(input) ?? job.command.orderOf?.(input);
 }

@@ -40,11 +40,17 @@ function list(o: Json, k: string): unknown[] {
   return Array.isArray(v) ? v : [];
 }
 
-function toItems(raw: unknown[]): OrderItem[] {
-  return raw.map((pair) => {
+/** Items as the scripts write them, `[[skuId, quantity], …]`; anything but an array is none. */
+export function toOrderItems(raw: unknown): OrderItem[] {
+  return (Array.isArray(raw) ? raw : []).map((pair) => {
     const [skuId, quantity] = pair as [string, number];
     return { skuId: String(skuId), quantity: Number(quantity) };
   });
+}
+
+/** The `items` field of a reservation record or coordinator (JSON); absent or empty is none. */
+export function parseOrderItems(json: string | null | undefined): OrderItem[] {
+  return json ? toOrderItems(JSON.parse(json)) : [];
 }
 
 type Counter = number | null | undefined;
@@ -104,7 +110,7 @@ export function parseJournalEntry(raw: string): JournalEntry {
     ...(o.stage === 'begin' ? { stage: 'begin' as const } : {}),
     expiresAt: typeof expiresAt === 'number' ? expiresAt : undefined,
     skus: list(o, 'skus') as JournalSku[],
-    items: toItems(list(o, 'items')),
+    items: toOrderItems(o.items),
     failedItems: toFailed(list(o, 'failedItems')),
   };
 }

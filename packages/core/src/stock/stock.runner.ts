@@ -5,6 +5,7 @@ import { expire } from './commands/expire.command.js';
 import type { StockCommandMethods } from './commands/index.js';
 import { commandMethods, createStockBatch, newJob, type StockBatch } from './stock.batch.js';
 import { type ExecutorDeps, executeStockJobs } from './stock.executor.js';
+import { parseOrderItems } from './stock.journal.js';
 import type { StockKeys } from './stock.keys.js';
 import { type SkuPage, scanSkus } from './stock.scan.js';
 import { createShardLayout, type ShardLayout } from './stock.shards.js';
@@ -65,13 +66,12 @@ function toSkuState(skuId: string, values: (string | null)[] | undefined): SkuSt
 
 function toReservation(orderId: string, hash: Record<string, string>): Reservation | null {
   if (hash.status === undefined) return null;
-  const items = hash.items ? (JSON.parse(hash.items) as [string, number][]) : [];
   const type = hash.orderIdType;
   return {
     orderId,
     orderIdType: type === 'number' || type === 'string' ? type : null,
     status: hash.status as ReservationStatus,
-    items: items.map(([skuId, quantity]) => ({ skuId: String(skuId), quantity })),
+    items: parseOrderItems(hash.items),
     expiresAt: hash.expiresAt ? Number(hash.expiresAt) : null,
     correlationId: hash.correlationId ?? null,
   };
@@ -175,10 +175,17 @@ export function createStockRunner(options: StockRunnerOptions): StockRunner {
     },
     getMany,
     async getReservation(orderId) {
-      // The order's record is on one shard (docs/sharding.md): the first one that has it.
-      for (const shard of shards) {
-        const found = toReservation(orderId, await redis.hgetall(layout.keys(shard).reservation(orderId)));
-        if (found !== null || layout.count === 1) return found;
+      // The order's record is on one shard (docs/sharding.md): every shard is read in one round.
+      const results = await pipelineInGroups(
+        redis,
+        shards,
+        (shard) => shard,
+        (pipeline, shard) => pipeline.hgetall(layout.keys(shard).reservation(orderId)),
+      );
+      for (const [error, hash] of results) {
+        if (error) throw error;
+        const found = toReservation(orderId, hash as Record<string, string>);
+        if (found !== null) return found;
       }
       return null;
     },

@@ -1,12 +1,11 @@
-import { runScripts, type ScriptCall } from '../../redis/lua.scripts.js';
-import { inGroups } from '../../redis/redis.groups.js';
+import { runScriptsOnShards, type ScriptCall } from '../../redis/lua.scripts.js';
 import type { ScriptPlan } from '../commands/command.js';
 import { interpret, type StockScriptReply } from '../commands/outcome.js';
 import type { ReserveInput, ReserveOutcome } from '../commands/reserve.command.js';
 import { StockCode } from '../stock.codes.js';
 import { StockStaleKeysError, toStockError } from '../stock.errors.js';
 import type { ExecutorDeps } from '../stock.executor.js';
-import { parseJournalEntry } from '../stock.journal.js';
+import { parseJournalEntry, toOrderItems } from '../stock.journal.js';
 import type { CommandContext, OrderItem, StockAction } from '../stock.types.js';
 import {
   beginOrder,
@@ -49,16 +48,7 @@ async function onShards(
   deps: ExecutorDeps,
   calls: { shard: number; call: ScriptCall }[],
 ): Promise<StockScriptReply[]> {
-  const results = await inGroups(
-    deps.redis,
-    calls,
-    (c) => c.shard,
-    (group) =>
-      runScripts(
-        deps.redis,
-        group.map((c) => c.call),
-      ),
-  );
+  const results = await runScriptsOnShards(deps.redis, calls);
   return results.map(([error, reply]) => {
     if (error) throw toStockError(error);
     return reply as StockScriptReply;
@@ -122,10 +112,7 @@ export async function reserveAcrossShards(
   );
   if (begun[0] !== StockCode.OK) return interpret(reservePlan, begun) as ReserveOutcome;
   // A PENDING order goes on with what its coordinator recorded first, whatever this retry says.
-  const stored = (JSON.parse(begun[1]) as { items: [string, number][] }).items.map(([skuId, quantity]) => ({
-    skuId,
-    quantity,
-  }));
+  const stored = toOrderItems((JSON.parse(begun[1]) as { items: unknown }).items);
   const held = await onShards(
     deps,
     [...itemsByShard(deps, stored)].map(([shard, part]) => ({
