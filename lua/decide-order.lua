@@ -6,12 +6,14 @@ ARGV[1] now (epoch ms)  ARGV[2] finished-record TTL (s)  ARGV[3] decision: commi
   held), fail (a part was short or refused) or recover (the recovery sweep: fail a PENDING order
   whose recovery deadline passed)  ARGV[4] expiresAt (commit)  ARGV[5] eventId  ARGV[6] causationId
 ARGV[7] actor  ARGV[8] orderId  ARGV[9] code (fail: -1, -2 or -8)  ARGV[10] failed items JSON ('')
+ARGV[11] settle-by (epoch ms; fail and recover): when the parts are checked again if the caller
+  does not report them released
 Returns {code, entryJson}: commit 1 OK; fail its code; recover -8 INVALID_ORDER (reason RECOVERY),
   or -11 NOT_DUE (not due yet: nothing written); 0 REPLAY (+ the first reserve outcome: decided
   before, e.g. by the recovery sweep), -3 RESERVATION_NOT_FOUND (no coordinator here).
 Writes: status RESERVED (expiresAt; the deadline becomes the reservation's expiry) or FAILED (the
-  deadline removed, the finished TTL), reserve (the outcome) and one journal entry (action reserve:
-  the order's outcome event, with every item). ]]
+  deadline moved to the settle-by time, the finished TTL), reserve (the outcome) and one journal
+  entry (action reserve: the order's outcome event, with every item). ]]
 local rcall = redis.call
 if rcall('EXISTS', KEYS[#KEYS]) == 0 then return redis.error_reply('RESTORING') end -- see KEYS[last]
 local key, deadlinesKey, journalKey = KEYS[1], KEYS[2], KEYS[3]
@@ -41,7 +43,7 @@ else
   if ARGV[10] ~= '' then entry.failedItems = cjson.decode(ARGV[10]) end
   json = cjson.encode(entry)
   rcall('HSET', key, 'status', 'FAILED', 'reserve', json)
-  rcall('ZREM', deadlinesKey, orderId)
+  rcall('ZADD', deadlinesKey, tonumber(ARGV[11]), orderId)
   rcall('EXPIRE', key, finishedTtl)
 end
 rcall('XADD', journalKey, '*', 'e', json)

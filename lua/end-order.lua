@@ -4,13 +4,16 @@ KEYS[1] coordinator record (P{s<H>}:reservation:<orderId>)  KEYS[2] deadlines zs
 KEYS[last] restored-data marker (P{s<H>}:restored): when absent, error RESTORING, nothing written.
 ARGV[1] now (epoch ms)  ARGV[2] finished-record TTL (s)  ARGV[3] action: confirm, release or expire
 ARGV[4] eventId  ARGV[5] causationId  ARGV[6] correlationId  ARGV[7] actor  ARGV[8] orderId
-ARGV[9] orderIdType  ARGV[10] reason ('' = none)
+ARGV[9] orderIdType  ARGV[10] reason ('' = none)  ARGV[11] settle-by (epoch ms): when the parts are
+  checked again if the caller does not report them settled
 Returns {code, entryJson}: 1 OK; 0 REPLAY (+ this action's first outcome); for an order that is not
   RESERVED the codes of confirm.lua, release.lua and expire.lua (-3, -4, -5, -9); -4 for a confirm
   past the deadline (the order expires); -11 NOT_DUE (expire before the deadline); -13 STALE_KEYS
   (still PENDING: its reserve is being decided; nothing written, retry); -3 without a coordinator.
-Writes: the status (CONFIRMED, RELEASED or EXPIRED) and the action's outcome, the deadline removed,
-  the finished TTL, one journal entry (the outcome event; the parts journal the stock movements).
+Writes: the status (CONFIRMED, RELEASED or EXPIRED) and the action's outcome, the deadline moved to
+  the settle-by time (the caller removes it once every part followed; otherwise the sweep settles
+  the parts then), the finished TTL, one journal entry (the outcome event; the parts journal the
+  stock movements).
   An expire of an order that is not RESERVED only removes its stale deadline. ]]
 local rcall = redis.call
 if rcall('EXISTS', KEYS[#KEYS]) == 0 then return redis.error_reply('RESTORING') end -- see KEYS[last]
@@ -44,7 +47,7 @@ if status == 'RESERVED' then
   elseif action == 'confirm' then code, newStatus = 1, 'CONFIRMED'
   else code, newStatus = 1, action == 'release' and 'RELEASED' or 'EXPIRED' end
   if action == 'expire' then entry.reason = 'EXPIRED' end
-  rcall('ZREM', deadlinesKey, orderId)
+  rcall('ZADD', deadlinesKey, tonumber(ARGV[11]), orderId)
 end
 entry.code = code
 local json = cjson.encode(entry)

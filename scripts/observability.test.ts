@@ -45,7 +45,11 @@ function documentedMetrics(): DocumentedMetric[] {
 
 /** Each app's registry as the app builds it; nothing is collected, so no client is needed. */
 function registries(): Record<Process, Registry> {
-  const relay = createRelayMetrics({ redis: undefined as never, knex: undefined as never, journalKey: 'j' });
+  const relay = createRelayMetrics({
+    redis: undefined as never,
+    knex: undefined as never,
+    journalKeys: () => ['j'],
+  });
   return {
     api: createApiMetrics().registry,
     worker: createWorkerMetrics().registry,

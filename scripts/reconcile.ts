@@ -5,8 +5,9 @@
 //   pnpm reconcile                = tsx scripts/reconcile.ts            (report only)
 //   pnpm reconcile -- --repair    = tsx scripts/reconcile.ts --repair
 //
-// Configuration comes from the environment like the services (REDIS_URL, REDIS_KEY_PREFIX,
-// DATABASE_URL, LOG_LEVEL…; see .env.example). Log lines (one per drift item, one summary) go
+// Configuration comes from the environment like the services (REDIS_URL or REDIS_CLUSTER_NODES,
+// REDIS_KEY_PREFIX, STOCK_SHARDS, DATABASE_URL, LOG_LEVEL…; see .env.example). With several
+// shards each shard is compared on its own, one report per shard. Log lines (one per drift item, one summary) go
 // where the services' go; LOG_LEVEL=silent leaves only the report.
 //
 // Exit codes: 0 no drift (or all of it repaired), 1 drift remains, 2 usage or configuration error,
@@ -22,8 +23,9 @@ import type {
   ReconcileReport,
   SkuCounters,
 } from '../packages/core/src/reconcile/reconcile.types.js';
-import { createRedis } from '../packages/core/src/redis/redis.factory.js';
-import { createStockKeys } from '../packages/core/src/stock/stock.keys.js';
+import { createRedisClient } from '../packages/core/src/redis/redis.factory.js';
+import { isCluster } from '../packages/core/src/redis/redis.groups.js';
+import { createShardLayout } from '../packages/core/src/stock/stock.shards.js';
 
 const USAGE = 'usage: pnpm reconcile [-- --repair]   (tsx scripts/reconcile.ts [--repair])';
 
@@ -37,9 +39,12 @@ function parseArgs(argv: readonly string[]): { repair: boolean; help: boolean } 
 
 /** Where the run looked, without credentials. */
 function describeTarget(config: Config): string {
-  const redis = new URL(config.redis.url);
+  const url = new URL(config.redis.url);
+  const redis = config.redis.clusterNodes
+    ? `redis cluster ${config.redis.clusterNodes.join(',')}`
+    : `redis ${url.hostname}:${url.port || 6379}${url.pathname}`;
   const db = config.database;
-  return `redis ${redis.hostname}:${redis.port || 6379}${redis.pathname} prefix "${config.stock.keyPrefix}", mariadb ${db.user}@${db.host}:${db.port}/${db.database}`;
+  return `${redis} prefix "${config.stock.keyPrefix}", mariadb ${db.user}@${db.host}:${db.port}/${db.database}`;
 }
 
 const counters = (c: SkuCounters | null) =>
@@ -112,20 +117,35 @@ const quietKnexLog = {
 };
 
 async function run(config: Config, repair: boolean): Promise<number> {
-  const redis = createRedis({ url: config.redis.url, connectionName: 'inventory-reconcile' });
+  const redis = createRedisClient({
+    url: config.redis.url,
+    clusterNodes: config.redis.clusterNodes,
+    connectionName: 'inventory-reconcile',
+  });
   const knex = createKnex(config.database, { log: quietKnexLog });
   const logger = createLogger({ level: config.log.level, pretty: config.log.pretty, name: 'reconcile' });
+  const layout = createShardLayout({
+    prefix: config.stock.keyPrefix,
+    count: config.stock.shards,
+    cluster: isCluster(redis),
+  });
   try {
-    const report = await reconcile({
-      redis,
-      knex,
-      keys: createStockKeys(config.stock.keyPrefix),
-      logger,
-      repair,
-      finishedTtlSeconds: config.stock.finishedReservationTtlSeconds,
-    });
-    console.log(formatReport(report, describeTarget(config)));
-    return exitCode(report);
+    let code = 0;
+    for (let shard = 0; shard < layout.count; shard += 1) {
+      const report = await reconcile({
+        redis,
+        knex,
+        keys: layout.keys(shard),
+        ...(layout.count > 1 ? { layout, shard } : {}),
+        logger,
+        repair,
+        finishedTtlSeconds: config.stock.finishedReservationTtlSeconds,
+      });
+      const where = layout.count > 1 ? ` shard ${shard} of ${layout.count}` : '';
+      console.log(formatReport(report, describeTarget(config) + where));
+      code = Math.max(code, exitCode(report));
+    }
+    return code;
   } catch (err) {
     console.error(`reconcile failed on ${describeTarget(config)}: ${describeError(err)}`);
     return 3;

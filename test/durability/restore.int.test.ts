@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { purgeHttpIdempotency } from '../../packages/core/src/index.js';
+import { createLogger, purgeHttpIdempotency, reconcile } from '../../packages/core/src/index.js';
 import { vanishPrefix } from '../../packages/core/src/stock/stock.testing.js';
 import {
+  clusterEnv,
   ofType,
   orderEvent,
   type RunningPipeline,
@@ -102,5 +103,131 @@ describe('restore from MariaDB', () => {
       });
     expect(await purgeHttpIdempotency(stack.knex, stack.config.stock.idempotencyTtlSeconds)).toBe(1);
     expect(await stack.knex('inventory_http_idempotency').where({ idempotency_key: key })).toHaveLength(0);
+  });
+});
+
+describe('restore of one shard on the Redis Cluster, 16 shards', () => {
+  it('when one shard master loses its data, the relay rebuilds that shard alone: its SKUs, records, coordinators and held parts', async () => {
+    // Arrange: a cross-shard order held on two shards, a single-shard order, all drained
+    running = await startPipeline(clusterEnv(16));
+    const { stack } = running;
+    const t = stack.config.kafka.topics;
+    const { layout } = stack.runner;
+    const a = 'RS-A';
+    const b = [...Array(64).keys()]
+      .map((i) => `RS-B${i}`)
+      .find((id) => layout.shardOfSku(id) !== layout.shardOfSku(a));
+    if (!b) throw new Error('no SKU on another shard');
+    await stack.runner.add({ ...ctx, skuId: a, quantity: 10 });
+    await stack.runner.add({ ...ctx, skuId: b, quantity: 5 });
+    await stack.send(t.orderPlaced, [
+      {
+        key: '31',
+        value: orderEvent('p-31', 'order.placed', {
+          orderId: 31,
+          items: [
+            { skuId: a, quantity: 2 },
+            { skuId: b, quantity: 1 },
+          ],
+        }),
+      },
+      {
+        key: '32',
+        value: orderEvent('p-32', 'order.placed', { orderId: 32, items: [{ skuId: b, quantity: 1 }] }),
+      },
+    ]);
+    await stack.waitFor('two reservations', (s) => ofType(s, 'stock.reserved').length === 2);
+    await waitForDurableEqualsLive(stack, [a, b]);
+    const before = await stack.runner.getMany([a, b]);
+    const orders = [await stack.runner.getReservation('31'), await stack.runner.getReservation('32')];
+    const lost = layout.keys(layout.shardOfSku(b));
+    const partBefore = await stack.redis.hgetall(lost.part('31'));
+    expect(partBefore.status).toBe('RESERVED');
+
+    // Act: B's shard (B's stock, order 31's part there, order 32's record) and the shard of order
+    // 31's coordinator vanish, each at once
+    const home = layout.keys(layout.homeShardOf('31'));
+    await vanishPrefix(stack.redis, lost.prefix);
+    if (home.prefix !== lost.prefix) await vanishPrefix(stack.redis, home.prefix);
+    await waitUntilRestored(stack);
+
+    // Assert: the same stock, records and part; the order still confirms across both shards
+    expect(await stack.runner.getMany([a, b])).toEqual(before);
+    expect([await stack.runner.getReservation('31'), await stack.runner.getReservation('32')]).toEqual(
+      orders,
+    );
+    expect(await stack.redis.hgetall(lost.part('31'))).toMatchObject({ status: 'RESERVED', kind: 'part' });
+    expect(await stack.redis.hgetall(home.reservation('31'))).toMatchObject({
+      kind: 'coordinator',
+      status: 'RESERVED',
+    });
+    await stack.send(t.orderConfirmed, [
+      { key: '31', value: orderEvent('c-31', 'order.confirmed', { orderId: 31 }) },
+    ]);
+    await stack.send(t.orderPlaced, [
+      {
+        key: '32',
+        value: orderEvent('p-32', 'order.placed', { orderId: 32, items: [{ skuId: b, quantity: 1 }] }),
+      },
+    ]); // a redelivered placed after the restore: replayed, no second effect
+    await stack.waitFor('the confirm', (s) => ofType(s, 'stock.confirmed').length === 1);
+    expect(await stack.runner.get(a)).toMatchObject({ total: 8, reserved: 0 });
+    expect(await stack.runner.get(b)).toMatchObject({ total: 4, reserved: 1 });
+    expect(ofType(stack.seen, 'stock.reserved')).toHaveLength(2);
+    await waitForDurableEqualsLive(stack, [a, b]);
+  });
+
+  it('when one shard drifts, reconcile of that shard finds and repairs it; the other shards compare clean', async () => {
+    // Arrange: stock on two shards and a cross-shard order, drained
+    running = await startPipeline(clusterEnv(16));
+    const { stack } = running;
+    const { layout } = stack.runner;
+    const logger = createLogger({ name: 'test', level: 'fatal', pretty: false });
+    const a = 'RC-A';
+    const b = [...Array(64).keys()]
+      .map((i) => `RC-B${i}`)
+      .find((id) => layout.shardOfSku(id) !== layout.shardOfSku(a));
+    if (!b) throw new Error('no SKU on another shard');
+    await stack.runner.add({ ...ctx, skuId: a, quantity: 10 });
+    await stack.runner.add({ ...ctx, skuId: b, quantity: 5 });
+    const t = stack.config.kafka.topics;
+    await stack.send(t.orderPlaced, [
+      {
+        key: '41',
+        value: orderEvent('p-41', 'order.placed', {
+          orderId: 41,
+          items: [
+            { skuId: a, quantity: 2 },
+            { skuId: b, quantity: 1 },
+          ],
+        }),
+      },
+    ]);
+    await stack.waitFor('the reservation', (s) => ofType(s, 'stock.reserved').length === 1);
+    await waitForDurableEqualsLive(stack, [a, b]);
+    const check = (shard: number, repair: boolean) =>
+      reconcile({
+        redis: stack.redis,
+        knex: stack.knex,
+        keys: layout.keys(shard),
+        layout,
+        shard,
+        logger,
+        repair,
+      });
+
+    // Act: an operator's hand changes B's counters behind the service's back
+    const drifted = layout.shardOfSku(b);
+    await stack.redis.hset(layout.keys(drifted).stock(b), 'total', 99);
+    const reports = await Promise.all(Array.from({ length: layout.count }, (_, s) => check(s, false)));
+    const repaired = await check(drifted, true);
+
+    // Assert: only B's shard reports it, as a SKU mismatch; the repair brings MariaDB's counters back
+    const drifting = reports.flatMap((r, s) => (r.drift.length > 0 ? [[s, r.drift.map((d) => d.kind)]] : []));
+    expect(drifting).toEqual([[drifted, ['sku-mismatch']]]);
+    expect(reports.reduce((n, r) => n + r.skusChecked, 0)).toBe(2);
+    expect(reports.reduce((n, r) => n + r.reservationsChecked, 0)).toBe(1); // the coordinator, on its home
+    expect(repaired).toMatchObject({ repaired: 1, remaining: 0 });
+    expect(await stack.runner.get(b)).toMatchObject({ total: 5, reserved: 1 });
   });
 });

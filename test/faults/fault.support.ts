@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { SeenRecord, TestStack } from '../support/pipeline.js';
 
@@ -11,7 +11,11 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
  */
 export class PrivateRedis {
   readonly dir: string;
-  constructor(readonly port: number) {
+  /** `cluster`: a node of a Redis Cluster (see PrivateCluster). */
+  constructor(
+    readonly port: number,
+    readonly cluster = false,
+  ) {
     this.dir = `${root}.data/fault-redis-${port}`;
   }
 
@@ -43,8 +47,25 @@ export class PrivateRedis {
       `${this.dir}/redis.log`,
       '--pidfile',
       `${this.dir}/redis.pid`,
+      ...(this.cluster
+        ? [
+            '--cluster-enabled',
+            'yes',
+            '--cluster-config-file',
+            'nodes.conf',
+            '--cluster-node-timeout',
+            '5000',
+          ]
+        : []),
     ]);
     this.waitFor(true);
+  }
+
+  /** SIGKILL, as a crashed master: no shutdown, nothing written beyond what AOF already holds. */
+  kill(): void {
+    const pid = Number(readFileSync(`${this.dir}/redis.pid`, 'utf8').trim());
+    process.kill(pid, 'SIGKILL');
+    this.waitFor(false);
   }
 
   /** SHUTDOWN without saving an RDB: what survives is what the append-only file holds. */
@@ -62,6 +83,11 @@ export class PrivateRedis {
     execFileSync('redis-cli', ['-p', String(this.port), 'flushall']);
   }
 
+  /** A command's reply as text (redis-cli). */
+  cli(...args: string[]): string {
+    return spawnSync('redis-cli', ['-p', String(this.port), ...args]).stdout?.toString() ?? '';
+  }
+
   private waitFor(up: boolean): void {
     for (let i = 0; i < 100; i++) {
       const ok = spawnSync('redis-cli', ['-p', String(this.port), 'ping'])
@@ -74,6 +100,48 @@ export class PrivateRedis {
   }
 }
 
+/**
+ * Three masters of a Redis Cluster of the fault suite's own (AOF with fsync always, noeviction),
+ * joined by `redis-cli --cluster create`, so a master can be killed or flushed without touching
+ * the cluster the other tests share.
+ */
+export class PrivateCluster {
+  readonly masters: PrivateRedis[];
+  constructor(firstPort: number) {
+    this.masters = [0, 1, 2].map((i) => new PrivateRedis(firstPort + i, true));
+  }
+
+  get nodes(): string {
+    return this.masters.map((m) => `127.0.0.1:${m.port}`).join(',');
+  }
+
+  start(): void {
+    for (const master of this.masters) master.start(true);
+    execFileSync('redis-cli', [
+      '--cluster',
+      'create',
+      ...this.nodes.split(','),
+      '--cluster-replicas',
+      '0',
+      '--cluster-yes',
+    ]);
+    this.waitUntilOk();
+  }
+
+  /** Until every master sees every slot served (after a create, or a master's restart). */
+  waitUntilOk(): void {
+    for (let i = 0; i < 300; i++) {
+      if (this.masters.every((m) => m.cli('cluster', 'info').includes('cluster_state:ok'))) return;
+      spawnSync('sleep', ['0.1']);
+    }
+    throw new Error('the private Redis Cluster did not reach cluster_state:ok');
+  }
+
+  stop(): void {
+    for (const master of this.masters) master.stop();
+  }
+}
+
 /** The pid of the Kafka broker the tests use (scripts/kafka.sh keeps it), for SIGSTOP/SIGCONT. */
 export function brokerPid(): number | undefined {
   const out = spawnSync('pgrep', ['-f', 'kafka\\.Kafka']).stdout?.toString().trim().split('\n')[0];
@@ -83,13 +151,24 @@ export function brokerPid(): number | undefined {
 export type OrderFate = 'confirm' | 'cancel' | 'expire';
 
 export interface Workload {
-  orders: { id: number; sku: string; qty: number; fate: OrderFate }[];
+  /** `sku`/`qty`: the first item; `items`: every item (a second one in multi-item workloads). */
+  orders: {
+    id: number;
+    sku: string;
+    qty: number;
+    items: { skuId: string; quantity: number }[];
+    fate: OrderFate;
+  }[];
   skus: string[];
   initial: number;
 }
 
-/** A deterministic mixed workload from a seed (a small LCG: same seed, same orders). */
-export function makeWorkload(seed: number, count: number): Workload {
+/**
+ * A deterministic mixed workload from a seed (a small LCG: same seed, same orders). With
+ * `multiItem`, every third order also asks for one unit of another SKU (on a sharded store, often
+ * on another shard: a cross-shard order).
+ */
+export function makeWorkload(seed: number, count: number, multiItem = false): Workload {
   let state = seed >>> 0 || 1;
   const next = () => {
     state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
@@ -97,12 +176,19 @@ export function makeWorkload(seed: number, count: number): Workload {
   };
   const skus = ['F0', 'F1', 'F2', 'F3', 'F4'];
   const fates: OrderFate[] = ['confirm', 'cancel', 'expire'];
-  const orders = Array.from({ length: count }, (_, i) => ({
-    id: seed * 1_000_000 + i + 1,
-    sku: skus[Math.floor(next() * skus.length)] as string,
-    qty: 1 + Math.floor(next() * 3),
-    fate: fates[Math.floor(next() * fates.length)] as OrderFate,
-  }));
+  const orders = Array.from({ length: count }, (_, i) => {
+    const at = Math.floor(next() * skus.length);
+    const order = {
+      id: seed * 1_000_000 + i + 1,
+      sku: skus[at] as string,
+      qty: 1 + Math.floor(next() * 3),
+      fate: fates[Math.floor(next() * fates.length)] as OrderFate,
+    };
+    const items = [{ skuId: order.sku, quantity: order.qty }];
+    if (multiItem && i % 3 === 0)
+      items.push({ skuId: skus[(at + 1 + (i % 4)) % skus.length] as string, quantity: 1 });
+    return { ...order, items };
+  });
   return { orders, skus, initial: Math.floor(count * 0.6) };
 }
 

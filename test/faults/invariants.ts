@@ -19,7 +19,9 @@ export async function checkInvariants(
     if (!types.some((t) => t === 'stock.reserved' || t === 'stock.reservation.failed')) {
       violations.push(`order ${o.id}: no reserve outcome (acknowledged event lost)`);
     }
-    if (types.includes('stock.confirmed')) confirmedQty.set(o.sku, (confirmedQty.get(o.sku) ?? 0) + o.qty);
+    if (types.includes('stock.confirmed'))
+      for (const item of o.items)
+        confirmedQty.set(item.skuId, (confirmedQty.get(item.skuId) ?? 0) + item.quantity);
   }
   violations.push(...(await checkPublishOrder(stack)));
   for (const [i, s] of states.entries()) {
@@ -38,7 +40,7 @@ export async function checkInvariants(
       violations.push(`${sku}: total ${s.total}, expected ${expectedTotal} (conservation)`);
   }
   violations.push(...(await checkReservedSums(stack, workload)));
-  violations.push(...checkOneOutcomePerEvent(outcomes, sent));
+  violations.push(...(await describeOutcomes(stack, checkOneOutcomePerEvent(outcomes, sent), outcomes)));
   violations.push(...(await checkOneEffectPerAction(stack)));
   violations.push(...(await checkAdjustments(stack, adjustments)));
   return violations;
@@ -98,6 +100,29 @@ function checkOneOutcomePerEvent(outcomes: SeenRecord[], sent: Set<string>): str
       );
   }
   return violations;
+}
+
+/** Adds, to each event with several outcomes, where each outcome came from (journal entry, reason). */
+async function describeOutcomes(
+  stack: TestStack,
+  violations: string[],
+  outcomes: SeenRecord[],
+): Promise<string[]> {
+  const rows: { event_id: string; journal_id: string }[] = await stack
+    .knex('inventory_outbox')
+    .select('event_id', 'journal_id');
+  const journalOf = new Map(rows.map((r) => [r.event_id, r.journal_id]));
+  return violations.map((v) => {
+    const cause = /^event (\S+): /.exec(v)?.[1];
+    if (!cause) return v;
+    const detail = outcomes
+      .filter((r) => String(r.event?.data.causationId) === cause)
+      .map(
+        (r) =>
+          `${r.event?.type} ${journalOf.get(String(r.event?.id))} ${JSON.stringify(r.event?.data.reason ?? '')}`,
+      );
+    return `${v} [${detail.join('; ')}]`;
+  });
 }
 
 /** The ledger holds at most one row per (order, action, SKU): no command took effect twice. */

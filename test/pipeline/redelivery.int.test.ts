@@ -4,6 +4,7 @@ import { createLogger, loadConfig } from '../../packages/core/src/index.js';
 import {
   ofType,
   orderEvent,
+  pipelineTargets,
   type RunningPipeline,
   startPipeline,
   waitForDurableEqualsLive,
@@ -26,10 +27,10 @@ const OUTCOME_TYPES = [
   'stock.released',
 ];
 
-describe('redelivery and replay', () => {
+describe.each(pipelineTargets)('redelivery and replay on $target', ({ env }) => {
   it('when every inbound event arrives twice and the topics are consumed again from offset 0, state and outcome ids do not change', async () => {
     // Arrange
-    running = await startPipeline();
+    running = await startPipeline(env);
     const { stack } = running;
     const t = stack.config.kafka.topics;
     await stack.runner.add({ ...ctx, skuId: 'A', quantity: 5 });
@@ -90,7 +91,9 @@ describe('redelivery and replay', () => {
     expect(outcomeIds()).toEqual(idsBefore);
     expect(idsBefore.size).toBe(5);
   });
+});
 
+describe('redelivery and replay', () => {
   it('when a reservation expires and its confirm comes late, the confirm fails and MariaDB equals Redis', async () => {
     running = await startPipeline({ RESERVATION_TTL_SECONDS: '1' });
     const { stack } = running;

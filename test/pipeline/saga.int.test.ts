@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ofType, type RunningPipeline, startPipeline, type TestStack } from '../support/pipeline.js';
+import {
+  ofType,
+  pipelineTargets,
+  type RunningPipeline,
+  startPipeline,
+  type TestStack,
+} from '../support/pipeline.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
 const ctx = { causationId: 'test-setup', correlationId: 'test-setup', actor: 'test' };
@@ -17,10 +23,10 @@ afterEach(async () => {
   running = undefined;
 });
 
-describe('order saga over Kafka', () => {
+describe.each(pipelineTargets)('order saga over Kafka on $target', ({ env }) => {
   it('when the producers send the fixture events, each yields its outcome event with envelope, key, correlation and causation', async () => {
     // Arrange
-    const { stack } = await start();
+    const { stack } = await start(env);
     const t = stack.config.kafka.topics;
     await stack.send(t.skuCreated, [
       {
@@ -106,7 +112,7 @@ describe('order saga over Kafka', () => {
   });
 
   it('when 200 one-unit orders meet 100 in stock, exactly 100 are reserved and 100 fail, in Redis and MariaDB', async () => {
-    const { stack } = await start();
+    const { stack } = await start(env);
     await stack.runner.add({ ...ctx, skuId: 'HOT', quantity: 100 });
     const orders = Array.from({ length: 200 }, (_, i) => ({
       key: String(5000 + i),

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { type ActiveRelay, startActiveRelay } from '../../apps/relay/src/relay.js';
 import { createWorker, type Worker } from '../../apps/worker/src/worker.js';
 import {
@@ -10,7 +9,7 @@ import {
   createKnex,
   createLogger,
   createMessageBus,
-  createRedis,
+  createRedisClient,
   ensureDatabase,
   isRestored,
   type Knex,
@@ -20,7 +19,12 @@ import {
   type StockRunner,
   serviceTopics,
 } from '../../packages/core/src/index.js';
-import { deleteByPrefix, markRestored } from '../../packages/core/src/stock/stock.testing.js';
+import type { RedisClient } from '../../packages/core/src/redis/redis.groups.js';
+import {
+  deleteByPrefix,
+  markRestored,
+  testClusterNodes,
+} from '../../packages/core/src/stock/stock.testing.js';
 import { asyncApiEventCheck } from './asyncapi.check.js';
 import { testServices } from './services.js';
 
@@ -50,7 +54,8 @@ export interface TestStack {
   run: string;
   config: Config;
   env: Record<string, string>;
-  redis: Redis;
+  /** A single Redis, or a cluster client when the env names REDIS_CLUSTER_NODES. */
+  redis: RedisClient;
   knex: Knex;
   bus: MessageBus;
   runner: StockRunner;
@@ -87,6 +92,9 @@ export function isolatedEnv(run: string, extra: Record<string, string> = {}): Re
   dbUrl.pathname = `/${database}`;
   const env: Record<string, string> = {
     REDIS_URL: testServices.redisUrl,
+    // One shard on the single Redis unless a test asks for the cluster (clusterEnv); empty is unset.
+    REDIS_CLUSTER_NODES: '',
+    STOCK_SHARDS: '1',
     DATABASE_URL: dbUrl.toString(),
     KAFKA_BROKERS: testServices.kafkaBrokers.join(','),
     REDIS_KEY_PREFIX: `test-${run}:`,
@@ -139,7 +147,11 @@ export async function startTestStack(extra: Record<string, string> = {}): Promis
   await ensureDatabase(config.database);
   const knex = createKnex(config.database);
   await runMigrations(knex, 'latest');
-  const redis = createRedis({ url: config.redis.url, connectionName: `test-${run}` });
+  const redis = createRedisClient({
+    url: config.redis.url,
+    clusterNodes: config.redis.clusterNodes,
+    connectionName: `test-${run}`,
+  });
   await redis.connect();
   const logger = createLogger({ name: 'test', level: 'fatal', pretty: false });
   const bus = createMessageBus({ brokers: config.kafka.brokers, clientId: `test-${run}`, logger });
@@ -258,10 +270,26 @@ async function removeKafkaRun(bus: MessageBus, topics: string[], run: string): P
   }
 }
 
+/** The env of a stack on the local Redis Cluster (scripts/redis-cluster.sh) with `shards` shards. */
+export function clusterEnv(shards = 16): Record<string, string> {
+  return {
+    STOCK_SHARDS: String(shards),
+    REDIS_CLUSTER_NODES: testClusterNodes()
+      .map((n) => `${n.host}:${n.port}`)
+      .join(','),
+  };
+}
+
+/** Where the pipeline suites run: one Redis with one shard, and the cluster with 16 shards. */
+export const pipelineTargets = [
+  { target: 'one Redis, 1 shard', env: {} as Record<string, string> },
+  { target: 'Redis Cluster, 16 shards', env: clusterEnv(16) },
+];
+
 /** Until the relay has set the restored-data marker (after a start, a FLUSHALL, a lost Redis). */
 export async function waitUntilRestored(stack: TestStack, timeoutMs = 15_000): Promise<void> {
   const started = Date.now();
-  while (!(await isRestored(stack.redis, stack.runner.keys))) {
+  while (!(await isRestored(stack.redis, stack.runner.layout))) {
     if (Date.now() - started > timeoutMs) throw new Error(`not restored within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -286,7 +314,13 @@ export async function startPipeline(extraEnv: Record<string, string> = {}): Prom
     runner: stack.runner,
   });
   await worker.start();
-  const relay = await startActiveRelay({ ...stack, logger, runner: stack.runner });
+  // One active relay per shard, as relay processes holding every shard's lock would run them.
+  const relays = await Promise.all(
+    Array.from({ length: stack.runner.layout.count }, (_, shard) =>
+      startActiveRelay({ ...stack, logger, runner: stack.runner, shard }),
+    ),
+  );
+  const relay: ActiveRelay = { stop: async () => void (await Promise.all(relays.map((r) => r.stop()))) };
   // Like the API and the workers, tests write only once the relay has set the restored marker.
   await waitUntilRestored(stack, 60_000);
   return {

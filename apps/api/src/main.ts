@@ -25,7 +25,7 @@ await runService(
     const app = await buildApp(
       { config, redis, knex, runner, logger, metrics },
       // The relay sets the marker once Redis holds restored, current data; until then: not ready.
-      { isRedisRestoring: async () => !(await isRestored(redis, runner.keys)) },
+      { isRedisRestoring: async () => !(await isRestored(redis, runner.layout)) },
     );
     const url = await app.listen({ host: config.http.host, port: config.http.port });
     logger.info({ url }, `api listening on ${url} (Swagger UI: ${url}/docs)`);

@@ -1,30 +1,40 @@
 import {
   checkRedisForStock,
   createConfiguredStockRunner,
-  createStockKeys,
   observeScriptsWith,
   probe,
   runService,
   startOpsServer,
 } from '@inventory/core';
 import { startActiveRelay } from './relay.js';
-import { createRelayLock } from './relay.lock.js';
+import { createRelayLocks } from './relay.lock.js';
 import { createRelayMetrics } from './relay.metrics.js';
 import { startStandbyLoop } from './standby.js';
 
 await runService('relay', async (deps) => {
   await checkRedisForStock(deps.redis, deps.logger);
-  const journalKey = createStockKeys(deps.config.stock.keyPrefix).journal;
-  const metrics = createRelayMetrics({ redis: deps.redis, knex: deps.knex, journalKey });
+  const metrics = createRelayMetrics({
+    redis: deps.redis,
+    knex: deps.knex,
+    journalKeys: () => Array.from({ length: runner.layout.count }, (_, s) => runner.layout.keys(s).journal),
+  });
   const runner = createConfiguredStockRunner(deps.redis, deps.config, {
     onScripts: observeScriptsWith(metrics.scriptSeconds),
   });
-  const lock = createRelayLock(deps.knex, deps.config.relay.lockName, deps.logger);
+  const { lockName } = deps.config.relay;
+  const shardCount = runner.layout.count;
   const stopStandby = startStandbyLoop({
-    lock,
+    locks: createRelayLocks(deps.knex, deps.logger),
     logger: deps.logger,
-    start: () => startActiveRelay({ ...deps, runner, metrics }),
-    onActive: (active) => metrics.active.set(active ? 1 : 0),
+    shardCount,
+    // One shard keeps the lock name it always had, so relays of an older version stay exclusive.
+    lockName: (shard) => (shardCount === 1 ? lockName : `${lockName}:${shard}`),
+    maxShards: deps.config.relay.maxShards,
+    start: (shard) => startActiveRelay({ ...deps, runner, metrics, shard }),
+    onActive: (shards) => {
+      metrics.active.set(shards > 0 ? 1 : 0);
+      metrics.shards.set(shards);
+    },
   });
   // A standby is ready too: it is healthy and waiting; only its dependencies matter.
   const ops = await startOpsServer({

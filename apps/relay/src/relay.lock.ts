@@ -2,23 +2,24 @@ import type { Logger } from '@inventory/core';
 import type { Knex } from 'knex';
 
 /**
- * Keeps one relay active. MariaDB's GET_LOCK belongs to a connection: the lock is held on a
- * connection taken out of the pool for as long as this relay is active, and the server frees it
- * the moment that connection dies (SIGKILL, crash, network loss), so a standby takes over within
- * its next attempt, with no lease to expire.
+ * The relay's MariaDB locks: one per shard (docs/sharding.md, "Relays"), all held on one
+ * connection taken out of Knex's pool for as long as this relay holds any. GET_LOCK belongs to a
+ * connection, and the server frees every lock of it the moment that connection dies (SIGKILL,
+ * crash, network loss), so a standby takes over within its next attempt, with no lease to expire.
  */
-export interface RelayLock {
+export interface RelayLocks {
   /** Waits up to `waitSeconds` for the lock; true when this relay now holds it. */
-  acquire(waitSeconds: number): Promise<boolean>;
-  /** False once the connection holding the lock is gone. */
-  stillHeld(): Promise<boolean>;
-  release(): Promise<void>;
+  acquire(name: string, waitSeconds: number): Promise<boolean>;
+  /** Which of these locks this relay still holds (none once the connection is gone). */
+  held(names: readonly string[]): Promise<Set<string>>;
+  release(name: string): Promise<void>;
+  releaseAll(): Promise<void>;
 }
 
 /** A driver connection taken out of Knex's pool; queries run on it with `.connection()`. */
 type RawConnection = object;
 
-export function createRelayLock(knex: Knex, name: string, logger: Logger): RelayLock {
+export function createRelayLocks(knex: Knex, logger: Logger): RelayLocks {
   let connection: RawConnection | undefined;
   const client = knex.client as {
     acquireConnection(): Promise<RawConnection>;
@@ -37,34 +38,40 @@ export function createRelayLock(knex: Knex, name: string, logger: Logger): Relay
   }
 
   return {
-    async acquire(waitSeconds) {
+    async acquire(name, waitSeconds) {
       connection ??= await client.acquireConnection();
-      const rows = await query<{ got: number }>(connection, 'SELECT GET_LOCK(?, ?) AS got', [
-        name,
-        waitSeconds,
-      ]);
-      const got = Number(rows[0]?.got) === 1;
-      if (got) logger.info({ lock: name }, 'relay lock acquired: this relay is active');
-      return got;
-    },
-    async stillHeld() {
-      if (!connection) return false;
       try {
-        const rows = await query<{ mine: number }>(
-          connection,
-          'SELECT IS_USED_LOCK(?) = CONNECTION_ID() AS mine',
-          [name],
-        );
-        return Number(rows[0]?.mine) === 1;
+        const rows = await query<{ got: number }>(connection, 'SELECT GET_LOCK(?, ?) AS got', [
+          name,
+          waitSeconds,
+        ]);
+        const got = Number(rows[0]?.got) === 1;
+        if (got) logger.info({ lock: name }, 'relay lock acquired');
+        return got;
       } catch (err) {
-        logger.error({ err, lock: name }, 'relay lock connection lost');
-        await drop();
-        return false;
+        await drop(); // a dead connection holds nothing: start over on a new one
+        throw err;
       }
     },
-    async release() {
+    async held(names) {
+      if (!connection || names.length === 0) return new Set();
+      try {
+        const checks = names.map((_, i) => `IS_USED_LOCK(?) = CONNECTION_ID() AS h${i}`).join(', ');
+        const [row] = await query<Record<string, number>>(connection, `SELECT ${checks}`, [...names]);
+        return new Set(names.filter((_, i) => Number(row?.[`h${i}`]) === 1));
+      } catch (err) {
+        logger.error({ err }, 'relay lock connection lost');
+        await drop();
+        return new Set();
+      }
+    },
+    async release(name) {
       if (!connection) return;
       await query(connection, 'SELECT RELEASE_LOCK(?)', [name]).catch(() => {});
+    },
+    async releaseAll() {
+      if (!connection) return;
+      await query(connection, 'SELECT RELEASE_ALL_LOCKS()', []).catch(() => {});
       await drop();
     },
   };

@@ -1,11 +1,11 @@
-import { type Knex, STOCK_SCRIPT_SECONDS } from '@inventory/core';
-import type { Redis } from 'ioredis';
+import { type Knex, type RedisClient, STOCK_SCRIPT_SECONDS } from '@inventory/core';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface RelayMetricsSources {
-  redis: Redis;
+  redis: RedisClient;
   knex: Knex;
-  journalKey: string;
+  /** Every shard's journal stream. */
+  journalKeys: () => string[];
 }
 
 /** The relay's Prometheus metrics; backlogs are read when Prometheus scrapes, not on a timer. */
@@ -17,15 +17,21 @@ export function createRelayMetrics(sources: RelayMetricsSources) {
     registry,
     active: new Gauge({
       name: 'inventory_relay_active',
-      help: '1 while this relay holds the lock',
+      help: '1 while this relay holds a lock (drains at least one shard)',
+      registers,
+    }),
+    shards: new Gauge({
+      name: 'inventory_relay_shards',
+      help: 'Shards this relay drains (holds the lock of)',
       registers,
     }),
     journalBacklog: new Gauge({
       name: 'inventory_journal_backlog',
-      help: 'Journal entries in Redis not yet stored in MariaDB',
+      help: 'Journal entries in Redis not yet stored in MariaDB (every shard)',
       registers,
       async collect() {
-        this.set(await sources.redis.xlen(sources.journalKey).catch(() => -1));
+        const lengths = Promise.all(sources.journalKeys().map((key) => sources.redis.xlen(key)));
+        this.set(await lengths.then((all) => all.reduce((sum, n) => sum + n, 0)).catch(() => -1));
       },
     }),
     outboxBacklog: new Gauge({

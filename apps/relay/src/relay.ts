@@ -6,15 +6,15 @@ import {
   type Logger,
   type MessageBus,
   purgeHttpIdempotency,
+  type RedisClient,
   reconcile,
   restoreFromDatabase,
   type StockRunner,
 } from '@inventory/core';
-import type { Redis } from 'ioredis';
 import { createJournalDrainer } from './journal/journal.drainer.js';
 import { createOutboxPublisher } from './outbox/outbox.publisher.js';
 import type { RelayMetrics } from './relay.metrics.js';
-import { startTaskLoop, type TaskLoop } from './task.loop.js';
+import { startTaskLoop } from './task.loop.js';
 
 /** How often the active relay compares Redis with MariaDB (report only). */
 const RECONCILE_INTERVAL_MS = 5 * 60_000;
@@ -22,11 +22,13 @@ const RECONCILE_INTERVAL_MS = 5 * 60_000;
 export interface RelayDeps {
   config: Config;
   logger: Logger;
-  redis: Redis;
+  redis: RedisClient;
   knex: Knex;
   bus: MessageBus;
   runner: StockRunner;
   metrics?: RelayMetrics;
+  /** The shard this relay drains (docs/sharding.md, "Relays"); 0, the only one, by default. */
+  shard?: number;
 }
 
 export interface ActiveRelay {
@@ -34,12 +36,17 @@ export interface ActiveRelay {
 }
 
 /**
- * The active relay's work: drain the journal into MariaDB, publish the outbox, expire reservations
- * past their deadline, purge old published rows. Each is an independent loop.
+ * The active relay's work for one shard: drain its journal into MariaDB, publish its outbox rows,
+ * expire its reservations past their deadline, restore it when Redis lost it. The holder of shard
+ * 0 also purges old published rows. Each is an independent loop.
  */
 export async function startActiveRelay(deps: RelayDeps): Promise<ActiveRelay> {
-  const { config, logger } = deps;
+  const { config } = deps;
   const relay = config.relay;
+  const shard = deps.shard ?? 0;
+  const { layout } = deps.runner;
+  const keys = layout.keys(shard);
+  const logger = layout.count > 1 ? deps.logger.child({ shard }) : deps.logger;
   // XREADGROUP BLOCK holds its connection: give it its own, so expiry sweeps never wait behind it.
   const blockingRedis = deps.redis.duplicate();
   const producer: BusProducer = await deps.bus.createProducer();
@@ -48,13 +55,15 @@ export async function startActiveRelay(deps: RelayDeps): Promise<ActiveRelay> {
     knex: deps.knex,
     producer,
     logger,
+    shard,
     batchSize: relay.batchSize,
     onPublish: (_events, seconds) => deps.metrics?.publishSeconds.observe(seconds),
   });
   const drainer = createJournalDrainer({
     redis: blockingRedis,
     knex: deps.knex,
-    journalKey: deps.runner.keys.journal,
+    journalKey: keys.journal,
+    source: { shard, qualified: layout.count > 1 },
     outbound,
     logger,
     batchSize: relay.batchSize,
@@ -65,7 +74,6 @@ export async function startActiveRelay(deps: RelayDeps): Promise<ActiveRelay> {
     },
   });
 
-  const loops: TaskLoop[] = [];
   const publish = startTaskLoop(
     'outbox publisher',
     async () => {
@@ -79,7 +87,8 @@ export async function startActiveRelay(deps: RelayDeps): Promise<ActiveRelay> {
   const restoreOptions = {
     redis: deps.redis,
     knex: deps.knex,
-    keys: deps.runner.keys,
+    keys,
+    ...(layout.count > 1 ? { layout, shard } : {}),
     logger,
     finishedTtlSeconds: config.stock.finishedReservationTtlSeconds,
     idempotencyTtlSeconds: config.stock.idempotencyTtlSeconds,
@@ -87,7 +96,7 @@ export async function startActiveRelay(deps: RelayDeps): Promise<ActiveRelay> {
   const drain = startTaskLoop(
     'journal drainer',
     async () => {
-      if (!(await isRestored(deps.redis, deps.runner.keys))) {
+      if (!(await isRestored(deps.redis, keys))) {
         // Redis lost its data (or never had the marker): what is left of the journal goes to
         // MariaDB first, then Redis is rebuilt from it. The same loop, so batches stay in order.
         logger.warn('Redis has no restored-data marker: draining the journal, then restoring from MariaDB');
@@ -114,23 +123,26 @@ export async function startActiveRelay(deps: RelayDeps): Promise<ActiveRelay> {
   const expire = startTaskLoop(
     'expiry sweeper',
     async () => {
-      const sweep = await deps.runner.expireDue(relay.batchSize, { actor: 'relay:expiry' });
+      const sweep = await deps.runner.expireDue(relay.batchSize, { actor: 'relay:expiry', shards: [shard] });
       if (sweep.expired > 0) logger.info({ expired: sweep.expired }, 'reservations expired');
       return sweep.due >= relay.batchSize;
     },
     relay.expirySweepIntervalMs,
     logger,
   );
-  const purge = startTaskLoop(
-    'retention purge', // published outbox rows and expired Idempotency-Keys
-    async () => {
-      const published = await publisher.purge(relay.outboxRetentionHours);
-      const keys = await purgeHttpIdempotency(deps.knex, config.stock.idempotencyTtlSeconds);
-      return published + keys > 0;
-    },
-    60_000,
-    logger,
-  );
+  const purge =
+    shard !== 0
+      ? undefined
+      : startTaskLoop(
+          'retention purge', // published outbox rows and expired Idempotency-Keys
+          async () => {
+            const published = await publisher.purge(relay.outboxRetentionHours);
+            const keys = await purgeHttpIdempotency(deps.knex, config.stock.idempotencyTtlSeconds);
+            return published + keys > 0;
+          },
+          60_000,
+          logger,
+        );
   // Report-only: a drift means a bug or an operator's hand in Redis; `pnpm reconcile -- --repair` fixes it.
   const reconcileLoop = startTaskLoop(
     'reconcile',
@@ -148,13 +160,12 @@ export async function startActiveRelay(deps: RelayDeps): Promise<ActiveRelay> {
     RECONCILE_INTERVAL_MS,
     logger,
   );
-  loops.push(drain, publish, expire, purge, reconcileLoop);
 
   return {
     async stop() {
       // The drainer first, so what it stored still gets published by the last publisher round.
       await drain.stop();
-      await Promise.all([expire.stop(), purge.stop(), reconcileLoop.stop()]);
+      await Promise.all([expire.stop(), purge?.stop(), reconcileLoop.stop()]);
       await publish.stop();
       while ((await publisher.publishOnce().catch(() => 0)) > 0);
       await publisher.settle();

@@ -27,7 +27,7 @@ await runService('worker', async ({ config, logger, redis, bus }) => {
       consuming: worker.status === 'running',
       redis: await probe(() => redis.ping()),
       restored: await probe(async () => {
-        if (!(await isRestored(redis, runner.keys))) throw new Error('restoring');
+        if (!(await isRestored(redis, runner.layout))) throw new Error('restoring');
       }),
       kafka: await probe(() => bus.ping(), 2_000),
     }),

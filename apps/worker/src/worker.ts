@@ -11,12 +11,12 @@ import {
   type MessageBus,
   type OutgoingMessage,
   parseInbound,
+  type RedisClient,
   StockRestoringError,
   type StockRunner,
   stockOutcomeLabel,
   type WorkerConsumer,
 } from '@inventory/core';
-import type { Redis } from 'ioredis';
 import { toDeadLetter } from './dead-letter.js';
 import { actionOf, queueInboundEvent, toHandledOutcome } from './handlers/inbound-event.handler.js';
 import type { WorkerMetrics } from './worker.metrics.js';
@@ -25,7 +25,7 @@ export interface WorkerDeps {
   config: Config;
   logger: Logger;
   bus: MessageBus;
-  redis: Redis;
+  redis: RedisClient;
   runner: StockRunner;
   metrics?: WorkerMetrics;
 }

@@ -10,6 +10,7 @@ export {
   type MigrationRun,
   runMigrations,
 } from './db/knex.factory.js';
+export { checkShardCount } from './db/shard.count.js';
 export * from './errors/index.js';
 export * from './events/asyncapi.document.js';
 export * from './events/inbound.parser.js';
@@ -22,6 +23,7 @@ export * from './logging/logger.js';
 export * from './ops/ops.server.js';
 export * from './reconcile/index.js';
 export * from './redis/redis.factory.js';
+export { isCluster, type RedisClient } from './redis/redis.groups.js';
 export * from './restore/redis.restore.js';
 export * from './runtime/service.runtime.js';
 export * from './stock/index.js';

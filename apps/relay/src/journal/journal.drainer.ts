@@ -1,15 +1,17 @@
-import type { Logger } from '@inventory/core';
+import type { Logger, RedisClient } from '@inventory/core';
 import { parseJournalFields } from '@inventory/core';
-import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import type { OutboundSettings } from '../outbox/outbound.events.js';
-import type { JournalMessage } from './journal.rows.js';
+import type { JournalMessage, JournalSource } from './journal.rows.js';
 import { createJournalStore, type OutboxRecord } from './journal.store.js';
 
 export interface JournalDrainerOptions {
-  redis: Redis;
+  /** A connection of its own: XREADGROUP BLOCK holds it. */
+  redis: RedisClient;
   knex: Knex;
   journalKey: string;
+  /** Which shard's journal this is, and whether stored ids are qualified with it. */
+  source?: JournalSource;
   outbound: OutboundSettings;
   logger: Logger;
   batchSize: number;
@@ -77,7 +79,7 @@ export function createJournalDrainer(options: JournalDrainerOptions): JournalDra
   const group = options.group ?? 'relay';
   const consumer = options.consumer ?? 'relay';
   const log = logger.child({ component: 'journal-drainer' });
-  const journalStore = createJournalStore(knex);
+  const journalStore = createJournalStore(knex, options.source);
   let groupReady = false;
   let pendingFirst = true;
   let acknowledging: Promise<void> = Promise.resolve();

@@ -48,7 +48,7 @@ export interface ReservationRow {
   order_id: string;
   order_id_type: string;
   /** null: the entry leaves the status as it was (a replayed or tombstoned order). */
-  status: ReservationStatus | null;
+  status: ReservationStatus | 'PENDING' | null;
   items: string;
   expires_at: Date | null;
   action: string;
@@ -63,6 +63,8 @@ export interface OutboxRow {
   message_key: string;
   payload: string;
   journal_id: string;
+  /** The shard whose journal holds the entry: each relay publishes its own shards' rows. */
+  shard: number;
   /** When the relay stored the row (not when the command ran: that is the journal id's time). */
   created_at: Date;
 }
@@ -115,6 +117,18 @@ export function changedSkuIds(messages: JournalMessage[]): string[] {
 }
 
 /**
+ * Which journal the entries come from. Two shards' streams can hand out the same stream id, and
+ * the ledger is unique on (journal_id, sku_id): with several shards every stored id is qualified
+ * as `s<shard>:<stream id>` (docs/sharding.md); with one shard ids stay as they are.
+ */
+export interface JournalSource {
+  shard: number;
+  qualified: boolean;
+}
+
+const UNSHARDED: JournalSource = { shard: 0, qualified: false };
+
+/**
  * Every MariaDB row one batch of journal entries turns into; keyed so applying twice changes nothing.
  * `thresholds` holds the low-stock thresholds of the batch's SKUs (absent: no `stock.low`).
  */
@@ -122,6 +136,7 @@ export function toJournalRows(
   messages: JournalMessage[],
   settings: OutboundSettings,
   thresholds: LowStockThresholds = new Map(),
+  source: JournalSource = UNSHARDED,
 ): JournalRows {
   const rows: JournalRows = {
     ledger: [],
@@ -133,9 +148,11 @@ export function toJournalRows(
   };
   const latestSnapshot = new Map<string, SnapshotRow>();
   const storedAt = new Date();
-  for (const { id, raw, entry } of messages) {
+  const prefix = source.qualified ? `s${source.shard}:` : '';
+  for (const { id: streamId, raw, entry } of messages) {
     const at = new Date(entry.at);
-    const sortable = sortableJournalId(id);
+    const id = prefix + streamId;
+    const sortable = prefix + sortableJournalId(streamId);
     for (const s of changedSkus(entry)) {
       rows.ledger.push({
         journal_id: id,
@@ -165,15 +182,17 @@ export function toJournalRows(
         });
       }
     }
-    // A part's items are a share of its order's: the order's row comes from its coordinator.
-    if (entry.orderId !== undefined && !entry.part && entry.stage !== 'begin') {
+    // A part's items are a share of its order's: the order's row comes from its coordinator. An
+    // opening is a PENDING row, stored under `begin` so it is never taken for the reserve outcome.
+    const opening = entry.stage === 'begin';
+    if (entry.orderId !== undefined && !entry.part) {
       rows.reservations.push({
         order_id: entry.orderId,
         order_id_type: entry.orderIdType ?? 'string',
-        status: statusAfter(entry),
+        status: opening ? 'PENDING' : statusAfter(entry),
         items: JSON.stringify(entry.items.map((i) => [i.skuId, i.quantity])),
         expires_at: entry.action === 'reserve' && entry.expiresAt ? new Date(entry.expiresAt) : null,
-        action: entry.action,
+        action: opening ? 'begin' : entry.action,
         outcome: raw,
         last_journal_id: sortable,
         updated_at: at,
@@ -187,12 +206,14 @@ export function toJournalRows(
         created_at: at,
       });
     }
-    rows.processed.push({
-      event_id: entry.causationId,
-      action: entry.action,
-      journal_id: id,
-      created_at: at,
-    });
+    // The event counts as processed once its order is answered: not by an opening or a part.
+    if (!opening && !entry.part)
+      rows.processed.push({
+        event_id: entry.causationId,
+        action: entry.action,
+        journal_id: id,
+        created_at: at,
+      });
     for (const e of outboundEvents(entry, settings, thresholds)) {
       rows.outbox.push({
         event_id: e.eventId,
@@ -200,6 +221,7 @@ export function toJournalRows(
         message_key: e.key,
         payload: e.payload,
         journal_id: id,
+        shard: source.shard,
         created_at: storedAt,
       });
     }

@@ -136,8 +136,8 @@ function httpIdempotency(rows: JournalRows['httpIdempotency']): Statement[] {
  */
 export function outboxStatements(rows: JournalRows['outbox']): Statement[] {
   return chunks(rows).map((part) => ({
-    sql: `INSERT IGNORE INTO inventory_outbox (event_id, topic, message_key, payload, journal_id, created_at)
-       VALUES ${placeholders(6, part.length)}
+    sql: `INSERT IGNORE INTO inventory_outbox (event_id, topic, message_key, payload, journal_id, shard, created_at)
+       VALUES ${placeholders(7, part.length)}
        RETURNING id, topic, message_key, payload`,
     bindings: part.flatMap((r) => [
       r.event_id,
@@ -145,6 +145,7 @@ export function outboxStatements(rows: JournalRows['outbox']): Statement[] {
       r.message_key,
       r.payload,
       r.journal_id,
+      r.shard,
       r.created_at,
     ]),
   }));

@@ -1,6 +1,6 @@
 import knexFactory, { type Knex } from 'knex';
 import type { OutboundSettings } from '../outbox/outbound.events.js';
-import { changedSkuIds, type JournalMessage, toJournalRows } from './journal.rows.js';
+import { changedSkuIds, type JournalMessage, type JournalSource, toJournalRows } from './journal.rows.js';
 import { outboxStatements, recordStatements, thresholdStatements } from './journal.sql.js';
 
 /** An outbox row the store just inserted: what the publisher sends, in id order. */
@@ -27,7 +27,7 @@ type RawResult = [unknown[], unknown];
  * service's shared pool keeps them off): a batch is two round trips whatever its size. It takes
  * the same settings as the knex instance it is given.
  */
-export function createJournalStore(knex: Knex): JournalStore {
+export function createJournalStore(knex: Knex, source?: JournalSource): JournalStore {
   const config = knex.client.config as Knex.Config;
   const db = knexFactory({
     ...config,
@@ -54,7 +54,7 @@ export function createJournalStore(knex: Knex): JournalStore {
         for (const r of rows as Array<{ sku_id: string; threshold: number }>)
           thresholds.set(r.sku_id, r.threshold);
       }
-      const rows = toJournalRows(messages, settings, thresholds);
+      const rows = toJournalRows(messages, settings, thresholds, source);
       const records = recordStatements(rows);
       const outbox = outboxStatements(rows.outbox);
       const statements = [...records, ...outbox];

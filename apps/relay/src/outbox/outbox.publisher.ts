@@ -10,6 +10,8 @@ export interface OutboxPublisherOptions {
   knex: Knex;
   producer: BusProducer;
   logger: Logger;
+  /** The shard whose rows this publisher sends (each shard's rows are one drainer's, in commit order). */
+  shard?: number;
   batchSize: number;
   /** Told how long each send took until the broker acknowledged it (acks=all). */
   onPublish?: (events: number, seconds: number) => void;
@@ -59,8 +61,9 @@ function describeEvent(row: OutboxRecord): Record<string, unknown> {
  * publisher reads MariaDB instead: unpublished rows with an id above the last one sent, until a
  * read comes back short. Every row committed before that read is in it, and every row committed
  * after it was offered, so from then on the offered rows alone are complete; rows offered
- * meanwhile that the read already covered are skipped by id. This relies on one drainer, whose
- * transactions commit one after the other, so ids grow in commit order.
+ * meanwhile that the read already covered are skipped by id. This relies on one drainer per shard,
+ * whose transactions commit one after the other, so a shard's ids grow in commit order: each
+ * shard has its own publisher, which reads only its shard's rows.
  *
  * Marking is off the send path: sent rows are marked by one UPDATE every MARK_INTERVAL_MS, while
  * later batches are sent, and a failed UPDATE is retried with the next one. Until then a row only
@@ -79,6 +82,7 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
   async function scan(): Promise<OutboxRecord[]> {
     const rows: OutboxRecord[] = await knex('inventory_outbox')
       .select('id', 'topic', 'message_key', 'payload')
+      .where('shard', options.shard ?? 0)
       .whereNull('published_at')
       .where('id', '>', lastSentId)
       .orderBy('id')

@@ -52,6 +52,8 @@ export type DatabaseConfig = DatabaseConnection;
 
 export interface RedisConfig {
   url: string;
+  /** A Redis Cluster's seed nodes (`host:port`); when set, `url` is not used. */
+  clusterNodes: string[] | undefined;
 }
 
 export interface KafkaTopics {
@@ -102,6 +104,8 @@ export interface StockConfig {
   reservationTtlSeconds: number;
   idempotencyTtlSeconds: number;
   finishedReservationTtlSeconds: number;
+  /** Logical shards of the live store (docs/sharding.md); 1 keeps the unsharded keys. */
+  shards: number;
 }
 
 export interface WorkerConfig {
@@ -121,8 +125,10 @@ export interface RelayConfig {
   /** Published outbox rows are kept this long (for inspection and replays), then deleted. */
   outboxRetentionHours: number;
   expirySweepIntervalMs: number;
-  /** Name of the lock that keeps one relay active. */
+  /** Name of the lock that keeps one relay active (with shards: `<name>:<shard>`, one per shard). */
   lockName: string;
+  /** Shards this relay drains at most; undefined: every shard it can lock. */
+  maxShards: number | undefined;
 }
 
 /** Ports of the worker's and relay's health and metrics endpoints; 0 turns them off. */
@@ -188,7 +194,7 @@ function toConfigIssues(issues: readonly z.core.$ZodIssue[]): ConfigIssue[] {
 
 function toConfig(env: Env): Config {
   return {
-    redis: { url: resolveRedisUrl(env) },
+    redis: { url: resolveRedisUrl(env), clusterNodes: env.REDIS_CLUSTER_NODES },
     database: resolveDatabase(env),
     kafka: {
       brokers: env.KAFKA_BROKERS ?? env.SPRING_KAFKA_BOOTSTRAP_SERVERS ?? [...DEFAULT_KAFKA_BROKERS],
@@ -228,6 +234,7 @@ function toConfig(env: Env): Config {
       reservationTtlSeconds: env.RESERVATION_TTL_SECONDS,
       idempotencyTtlSeconds: env.IDEMPOTENCY_TTL_SECONDS,
       finishedReservationTtlSeconds: env.FINISHED_RESERVATION_TTL_SECONDS,
+      shards: env.STOCK_SHARDS,
     },
     worker: {
       consumers: env.WORKER_CONSUMERS,
@@ -240,6 +247,7 @@ function toConfig(env: Env): Config {
       outboxRetentionHours: env.RELAY_OUTBOX_RETENTION_HOURS,
       expirySweepIntervalMs: env.RELAY_EXPIRY_SWEEP_INTERVAL_MS,
       lockName: env.RELAY_LOCK_NAME,
+      maxShards: env.RELAY_MAX_SHARDS,
     },
     events: { source: env.EVENT_SOURCE },
     log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY },

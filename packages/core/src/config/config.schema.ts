@@ -166,6 +166,8 @@ export const envSchema = z.object({
   REDIS_URL: redisUrl().optional(),
   REDIS_HOST: host().optional(),
   REDIS_PORT: integer(1, 65535).optional(),
+  // A Redis Cluster's seed nodes (host:port,…): set, the apps use a cluster client and ignore REDIS_URL.
+  REDIS_CLUSTER_NODES: brokerList().optional(),
   REDIS_KEY_PREFIX: z
     .string()
     .regex(/^[^\s{}]{1,64}$/, {
@@ -228,6 +230,8 @@ export const envSchema = z.object({
   RESERVATION_TTL_SECONDS: integer(1).default(900),
   IDEMPOTENCY_TTL_SECONDS: integer(1).default(86_400),
   FINISHED_RESERVATION_TTL_SECONDS: integer(1).default(604_800),
+  // Logical shards of the live store (docs/sharding.md); fixed for the data once recorded.
+  STOCK_SHARDS: integer(1, 1024).default(1),
 
   // Worker.
   WORKER_CONSUMERS: consumerList().default(() => [...WORKER_CONSUMERS]),
@@ -245,6 +249,8 @@ export const envSchema = z.object({
     .min(1)
     .max(64, { error: 'must be at most 64 characters' })
     .default('inventory-relay'),
+  // Shards one relay drains at most (default: every shard); ceil(shards / relays) spreads them.
+  RELAY_MAX_SHARDS: integer(1, 1024).optional(),
 
   // Events and logging.
   EVENT_SOURCE: z.string().min(1).default('inventory-service'),

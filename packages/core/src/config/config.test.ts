@@ -21,7 +21,7 @@ describe('loadConfig', () => {
     it('when the environment is empty, returns the local-development config', () => {
       const config = loadConfig({});
 
-      expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379/0' });
+      expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379/0', clusterNodes: undefined });
       expect(config.database).toEqual({
         host: '127.0.0.1',
         port: 3306,
@@ -50,6 +50,7 @@ describe('loadConfig', () => {
         reservationTtlSeconds: 900,
         idempotencyTtlSeconds: 86_400,
         finishedReservationTtlSeconds: 604_800,
+        shards: 1,
       });
       expect(config.worker).toEqual({
         consumers: ['order-placed', 'order-confirmed', 'order-cancelled', 'sku-created'],
@@ -62,9 +63,30 @@ describe('loadConfig', () => {
         outboxRetentionHours: 24,
         expirySweepIntervalMs: 1000,
         lockName: 'inventory-relay',
+        maxShards: undefined,
       });
       expect(config.events).toEqual({ source: 'inventory-service' });
       expect(config.log).toEqual({ level: 'info', pretty: false });
+    });
+
+    it('when the sharding settings are given, reads the cluster nodes, the shard count and the relay limit', () => {
+      const config = loadConfig({
+        REDIS_CLUSTER_NODES: '10.0.0.1:7001, redis-2:7002',
+        STOCK_SHARDS: '16',
+        RELAY_MAX_SHARDS: '4',
+      });
+
+      expect(config.redis.clusterNodes).toEqual(['10.0.0.1:7001', 'redis-2:7002']);
+      expect(config.stock.shards).toBe(16);
+      expect(config.relay.maxShards).toBe(4);
+    });
+
+    it('when the sharding settings are out of range, names each bad variable', () => {
+      expect(() =>
+        loadConfig({ REDIS_CLUSTER_NODES: 'redis-1', STOCK_SHARDS: '0', RELAY_MAX_SHARDS: '2000' }),
+      ).toThrow(
+        /REDIS_CLUSTER_NODES: must be a comma-separated list of host:port[\s\S]*STOCK_SHARDS[\s\S]*RELAY_MAX_SHARDS/,
+      );
     });
 
     it('when no topic is overridden, uses the contract topic names', () => {

@@ -16,6 +16,7 @@ const TABLES = [
   'inventory_event_idempotency',
   'inventory_http_idempotency',
   'inventory_ledger',
+  'inventory_meta',
   'inventory_outbox',
   'inventory_reservation',
   'inventory_sku_threshold',
@@ -26,6 +27,7 @@ const MIGRATIONS = [
   '20261125000001_inventory_tables.ts',
   '20261126000001_inventory_sku_threshold.ts',
   '20261126000002_inventory_http_idempotency.ts',
+  '20261207000001_inventory_shards.ts',
 ];
 
 /** An order id above 2^53: JSON.parse would turn it into 12345678901234567000. */
@@ -109,6 +111,7 @@ describe('inventory migrations', () => {
         indexName: 'uq_inventory_ledger_journal_sku',
         columns: 'journal_id,sku_id',
       },
+      { tableName: 'inventory_meta', indexName: 'PRIMARY', columns: 'name' },
       { tableName: 'inventory_outbox', indexName: 'PRIMARY', columns: 'id' },
       { tableName: 'inventory_outbox', indexName: 'uq_inventory_outbox_event_id', columns: 'event_id' },
       { tableName: 'inventory_reservation', indexName: 'PRIMARY', columns: 'order_id' },
@@ -131,8 +134,10 @@ describe('inventory migrations', () => {
     expect(rows).toEqual([
       { indexName: 'ix_inventory_event_idempotency_created', columns: 'created_at' },
       { indexName: 'ix_inventory_http_idempotency_created', columns: 'created_at' },
+      { indexName: 'ix_inventory_ledger_order_id', columns: 'order_id' },
       { indexName: 'ix_inventory_ledger_sku_id', columns: 'sku_id,id' },
       { indexName: 'ix_inventory_outbox_published_id', columns: 'published_at,id' },
+      { indexName: 'ix_inventory_outbox_shard_published_id', columns: 'shard,published_at,id' },
       { indexName: 'ix_inventory_reservation_status_expires', columns: 'status,expires_at' },
     ]);
   });

@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import { luaScript, runScript } from '../redis/lua.scripts.js';
+import type { RedisClient } from '../redis/redis.groups.js';
 
 /** `{code, stateJson}`: 1 OK (the counters written) or -6 VERSION_CONFLICT (what the hash holds now). */
 export type ReconcileSkuReply = [code: number, stateJson: string];
@@ -17,7 +17,7 @@ export interface SkuCompareAndSet {
 }
 
 /** Writes the new counters only if the hash still holds `expected`; true when written. */
-export async function compareAndSetSku(redis: Redis, cas: SkuCompareAndSet): Promise<boolean> {
+export async function compareAndSetSku(redis: RedisClient, cas: SkuCompareAndSet): Promise<boolean> {
   const [total = null, reserved = null, version = null] = cas.expected;
   // lua/reconcile-sku.lua: only the reconcile command runs it, never the service's commands.
   const [code] = (await runScript(redis, {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { Logger } from '../logging/logger.js';
+import { isCluster, type RedisClient } from '../redis/redis.groups.js';
+import { coordinatorFields, placeOrder, reservationFields } from '../restore/restore.orders.js';
 import type {
   DriftItem,
   ReconcileContext,
@@ -33,11 +34,20 @@ interface Run {
 
 function startRun(o: ReconcileOptions, log: Logger, runId: string): Run {
   const drift: DriftItem[] = [];
-  let watcher: Redis | undefined;
+  let watcher: RedisClient | undefined;
+  const { layout } = o;
+  const shard = o.shard ?? 0;
   const ctx: ReconcileContext = {
     redis: o.redis,
     knex: o.knex,
     keys: o.keys,
+    ownsSku: (skuId) => !layout || layout.shardOfSku(skuId) === shard,
+    recordFields(row) {
+      if (!layout) return reservationFields(row);
+      const { record } = placeOrder(layout, row, shard);
+      if (record === 'coordinator') return coordinatorFields(layout, row, Date.now());
+      return record === 'plain' ? reservationFields(row) : null;
+    },
     repair: o.repair,
     now: o.now ?? Date.now,
     pageSize: o.pageSize ?? DEFAULT_PAGE_SIZE,
@@ -95,7 +105,8 @@ function logSummary(log: Logger, report: ReconcileReport): void {
  * for how it stays correct while the service keeps writing.
  */
 export async function reconcile(options: ReconcileOptions): Promise<ReconcileReport> {
-  if (options.redis.options.keyPrefix) {
+  const clientOptions = isCluster(options.redis) ? options.redis.options.redisOptions : options.redis.options;
+  if (clientOptions?.keyPrefix) {
     throw new Error('reconcile: use a Redis client without keyPrefix; the keys carry the prefix');
   }
   const started = performance.now();

@@ -1,7 +1,9 @@
-import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import type { Logger } from '../logging/logger.js';
+import type { RedisClient } from '../redis/redis.groups.js';
+import type { RestorableReservation } from '../restore/restore.orders.js';
 import type { StockKeys } from '../stock/stock.keys.js';
+import type { ShardLayout } from '../stock/stock.shards.js';
 
 /** A SKU's counters as one store holds them. */
 export interface SkuCounters {
@@ -81,9 +83,13 @@ export interface ReconcileHooks {
 
 export interface ReconcileOptions {
   /** A client without ioredis' `keyPrefix`; reconcile opens one more connection for WATCH. */
-  redis: Redis;
+  redis: RedisClient;
   knex: Knex;
+  /** The keys of the shard compared (`layout.keys(shard)`). */
   keys: StockKeys;
+  /** With several shards: the layout and which shard to compare (its SKUs and order records). */
+  layout?: ShardLayout;
+  shard?: number;
   logger: Logger;
   /** Fix drift from MariaDB (the durable record); false only reports. */
   repair: boolean;
@@ -120,9 +126,16 @@ export interface ReconcileReport {
 
 /** What the passes share during one run. */
 export interface ReconcileContext {
-  redis: Redis;
+  redis: RedisClient;
   knex: Knex;
   keys: StockKeys;
+  /** True for the SKUs of the shard compared (every SKU without a layout). */
+  ownsSku(skuId: string): boolean;
+  /**
+   * The record this shard holds of an order (restore.orders.ts): its fields as a restore writes
+   * them, or null when the order's record lives on another shard.
+   */
+  recordFields(row: RestorableReservation): Record<string, string> | null;
   repair: boolean;
   now: () => number;
   pageSize: number;
@@ -132,5 +145,5 @@ export interface ReconcileContext {
   /** Adds a drift item to the report and logs it. */
   record(item: DriftItem): void;
   /** A connection of its own for WATCH/MULTI (WATCH is per connection), opened on first use. */
-  watchClient(): Redis;
+  watchClient(): RedisClient;
 }

@@ -1,6 +1,5 @@
 import type { ChainableCommander } from 'ioredis';
 import type { Knex } from 'knex';
-import { reservationFields } from '../restore/redis.restore.js';
 import { type Observation, observeSettled, replyAt } from './reconcile.settle.js';
 import type { DriftOutcome, ReconcileContext, ReservationDrift, ReservationView } from './reconcile.types.js';
 import {
@@ -74,7 +73,12 @@ async function repairReservation(
     return 'conflict';
   }
   // DEL first: the record becomes exactly MariaDB's, without fields of a state it never had.
-  const tx = client.multi().del(key).hset(key, reservationFields(row));
+  const fields = ctx.recordFields(row);
+  if (fields === null) {
+    await client.unwatch();
+    return 'unrepairable'; // the order's record lives on another shard
+  }
+  const tx = client.multi().del(key).hset(key, fields);
   if (row.status === 'RESERVED' && row.expires_at !== null) {
     tx.zadd(ctx.keys.deadlines, row.expires_at.getTime(), item.orderId);
   } else {
@@ -132,17 +136,18 @@ export async function reconcileOpenReservations(ctx: ReconcileContext): Promise<
       .orderBy('order_id')
       .limit(ctx.pageSize);
     if (rows.length === 0) return checked;
+    after = rows.at(-1)?.order_id ?? after;
+    const here = rows.filter((row) => ctx.recordFields(row) !== null); // this shard's records
     const views = await readRedisPage(
       ctx,
-      rows.map((r) => r.order_id),
+      here.map((r) => r.order_id),
     );
-    for (const [i, row] of rows.entries()) {
+    for (const [i, row] of here.entries()) {
       if (reservationDiff(views[i] ?? null, mariadbView(row)).length > 0) {
         await settleReservation(ctx, row.order_id);
       }
     }
-    checked += rows.length;
-    after = rows.at(-1)?.order_id ?? after;
+    checked += here.length;
   }
 }
 

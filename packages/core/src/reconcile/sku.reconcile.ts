@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
+import { scanNodes } from '../redis/redis.groups.js';
 import type { RawSkuFields } from './reconcile.script.js';
 import { type Observation, observeSettled, replyAt } from './reconcile.settle.js';
 import type { ReconcileContext, SkuCounters, SkuDrift } from './reconcile.types.js';
-import { SKU_FIELDS, skuDriftKind, skuIdOfStockKey, stockKeyPattern, toCounters } from './sku.compare.js';
+import { SKU_FIELDS, skuDriftKind, toCounters } from './sku.compare.js';
 import { RECONCILE_ACTION, repairSku } from './sku.repair.js';
 
 interface SnapshotRecord extends SkuCounters {
@@ -109,15 +110,19 @@ function checkLedger(ctx: ReconcileContext, row: SnapshotRecord, page: SnapshotP
   return true;
 }
 
-async function checkPage(ctx: ReconcileContext, page: SnapshotPage): Promise<void> {
+/** Compares the page's SKUs of this shard; returns how many. */
+async function checkPage(ctx: ReconcileContext, page: SnapshotPage): Promise<number> {
+  const rows = page.rows.filter((row) => ctx.ownsSku(row.sku_id));
+  if (rows.length === 0) return 0;
   const pipeline = ctx.redis.pipeline();
-  for (const row of page.rows) pipeline.hmget(ctx.keys.stock(row.sku_id), ...SKU_FIELDS);
+  for (const row of rows) pipeline.hmget(ctx.keys.stock(row.sku_id), ...SKU_FIELDS);
   const results = (await pipeline.exec()) as [Error | null, unknown][];
-  for (const [i, row] of page.rows.entries()) {
+  for (const [i, row] of rows.entries()) {
     const ledgerMismatch = checkLedger(ctx, row, page);
     const redis = toCounters(replyAt<(string | null)[]>(results, i));
     if (skuDriftKind(redis, row) !== null) await settleSku(ctx, row.sku_id, ledgerMismatch);
   }
+  return rows.length;
 }
 
 /** Every SKU of MariaDB's snapshot against its Redis hash, page by page; returns how many. */
@@ -127,8 +132,7 @@ export async function reconcileSnapshotSkus(ctx: ReconcileContext): Promise<numb
   for (;;) {
     const page = await readSnapshotPage(ctx.knex, after, ctx.pageSize);
     if (page.rows.length === 0) return checked;
-    await checkPage(ctx, page);
-    checked += page.rows.length;
+    checked += await checkPage(ctx, page);
     after = page.rows.at(-1)?.sku_id ?? after;
   }
 }
@@ -138,19 +142,9 @@ export async function reconcileSnapshotSkus(ctx: ReconcileContext): Promise<numb
  * return a key twice; `found` keeps each SKU to one report. Returns how many were found.
  */
 export async function reconcileRedisOnlySkus(ctx: ReconcileContext): Promise<number> {
-  const { prefix } = ctx.keys;
   const found = new Set<string>();
-  let cursor = '0';
-  do {
-    const [next, keys] = await ctx.redis.scan(
-      cursor,
-      'MATCH',
-      stockKeyPattern(prefix),
-      'COUNT',
-      ctx.pageSize,
-    );
-    cursor = next;
-    const ids = new Set(keys.map((key) => skuIdOfStockKey(prefix, key)).filter((id) => id !== null));
+  for await (const keys of scanNodes(ctx.redis, ctx.keys.stockPattern, ctx.pageSize)) {
+    const ids = new Set(keys.map((key) => ctx.keys.skuIdOf(key)).filter((id) => id !== null));
     const fresh = [...ids].filter((id) => !found.has(id));
     if (fresh.length === 0) continue;
     const known = new Set<string>(
@@ -160,6 +154,6 @@ export async function reconcileRedisOnlySkus(ctx: ReconcileContext): Promise<num
       found.add(skuId);
       await settleSku(ctx, skuId, false);
     }
-  } while (cursor !== '0');
+  }
   return found.size;
 }

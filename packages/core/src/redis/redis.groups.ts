@@ -55,3 +55,37 @@ export function pipelineInGroups<T>(
     return ((await pipeline.exec()) ?? []) as PipelineResult[];
   });
 }
+
+/**
+ * SCAN MATCH `pattern` over the whole store, a batch of keys at a time: the one Redis, or every
+ * master of a cluster in turn (SCAN walks one node). A key may come twice, as SCAN allows.
+ */
+export async function* scanNodes(
+  redis: RedisClient,
+  pattern: string,
+  count: number,
+): AsyncGenerator<string[]> {
+  const nodes: Redis[] = isCluster(redis) ? redis.nodes('master') : [redis];
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', count);
+      cursor = next;
+      if (keys.length > 0) yield keys;
+    } while (cursor !== '0');
+  }
+}
+
+/**
+ * Errors a Redis Cluster answers while a master is down, restarting or moving slots, and that the
+ * client surfaces as it reconnects: the command did not run, and a retry after a moment succeeds.
+ */
+export function isTransientRedisError(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : '';
+  return (
+    /^(CLUSTERDOWN|MOVED|ASK|TRYAGAIN|LOADING)\b/.test(message) ||
+    message.startsWith('Too many Cluster redirections') ||
+    message.startsWith('Failed to refresh slots cache') ||
+    message === 'Connection is closed.'
+  );
+}

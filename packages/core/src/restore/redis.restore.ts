@@ -1,13 +1,20 @@
-import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import type { Logger } from '../logging/logger.js';
-import type { ReservationRecord } from '../reconcile/reservation.compare.js';
+import type { RedisClient } from '../redis/redis.groups.js';
 import type { StockKeys } from '../stock/stock.keys.js';
+import type { ShardLayout } from '../stock/stock.shards.js';
+import { restoreReservations } from './restore.reservations.js';
+
+export { reservationFields } from './restore.orders.js';
 
 export interface RestoreOptions {
-  redis: Redis;
+  redis: RedisClient;
   knex: Knex;
+  /** The keys of the shard restored (`layout.keys(shard)`). */
   keys: StockKeys;
+  /** With several shards: the layout and which shard to restore (only its SKUs and records). */
+  layout?: ShardLayout;
+  shard?: number;
   logger: Logger;
   finishedTtlSeconds: number;
   /** How long an HTTP Idempotency-Key is remembered (IDEMPOTENCY_TTL_SECONDS; default one day). */
@@ -25,35 +32,21 @@ export interface RestoreReport {
   ms: number;
 }
 
-/** True when Redis holds restored, current data (the marker is set). */
-export async function isRestored(redis: Redis, keys: StockKeys): Promise<boolean> {
-  return (await redis.exists(keys.restored)) === 1;
+/**
+ * True when Redis holds restored, current data: the marker of the shard whose keys are given, or
+ * of every shard of a layout.
+ */
+export async function isRestored(redis: RedisClient, where: StockKeys | ShardLayout): Promise<boolean> {
+  if ('restored' in where) return (await redis.exists(where.restored)) === 1;
+  for (let shard = 0; shard < where.count; shard += 1) {
+    if ((await redis.exists(where.keys(shard).restored)) === 0) return false;
+  }
+  return true;
 }
 
-/** The columns a reservation record is rebuilt from (reconcile passes rows without the journal id). */
-type RestorableReservation = Omit<ReservationRecord, 'last_journal_id'>;
-
-const ACTIONS = ['reserve', 'confirm', 'release', 'expire'] as const;
-
-/** The reservation hash fields a script would have written: status, items, deadline, outcomes. */
-export function reservationFields(row: RestorableReservation): Record<string, string> {
-  const fields: Record<string, string> = {
-    status: row.status,
-    items: row.items,
-    orderIdType: row.order_id_type,
-  };
-  if (row.expires_at) fields.expiresAt = String(row.expires_at.getTime());
-  // Each stored outcome is the journal entry's JSON text, kept verbatim for replays.
-  const outcomes = JSON.parse(row.outcomes || '{}') as Record<string, string>;
-  for (const action of ACTIONS) {
-    const outcome = outcomes[action];
-    if (typeof outcome === 'string') fields[action] = outcome;
-  }
-  if (fields.reserve) {
-    const correlationId = (JSON.parse(fields.reserve) as { correlationId?: unknown }).correlationId;
-    if (typeof correlationId === 'string') fields.correlationId = correlationId;
-  }
-  return fields;
+/** Whether a SKU belongs to the shard being restored (every SKU, without a layout). */
+export function ownsSku(o: Pick<RestoreOptions, 'layout' | 'shard'>, skuId: string): boolean {
+  return !o.layout || o.layout.shardOfSku(skuId) === (o.shard ?? 0);
 }
 
 async function restoreSkus(o: RestoreOptions, page: number): Promise<number> {
@@ -65,6 +58,8 @@ async function restoreSkus(o: RestoreOptions, page: number): Promise<number> {
     if (rows.length === 0) return count;
     const pipeline = o.redis.pipeline();
     for (const r of rows) {
+      if (!ownsSku(o, r.sku_id)) continue;
+      count += 1;
       pipeline.hset(o.keys.stock(r.sku_id), {
         total: r.total,
         reserved: r.reserved,
@@ -73,36 +68,28 @@ async function restoreSkus(o: RestoreOptions, page: number): Promise<number> {
       });
     }
     await pipeline.exec();
-    count += rows.length;
     after = rows[rows.length - 1]?.sku_id ?? after;
   }
 }
 
-async function restoreReservations(o: RestoreOptions, page: number): Promise<[number, number]> {
-  let count = 0;
-  let open = 0;
-  let after = '';
-  for (;;) {
-    const rows: ReservationRecord[] = await o
-      .knex('inventory_reservation')
-      .where('order_id', '>', after)
-      .orderBy('order_id')
-      .limit(page);
-    if (rows.length === 0) return [count, open];
-    const pipeline = o.redis.pipeline();
-    for (const r of rows) {
-      const key = o.keys.reservation(r.order_id);
-      pipeline.hset(key, reservationFields(r));
-      if (r.status === 'RESERVED' && r.expires_at) {
-        pipeline.zadd(o.keys.deadlines, r.expires_at.getTime(), r.order_id);
-        open += 1;
-      } else {
-        pipeline.expire(key, o.finishedTtlSeconds); // finished records still de-duplicate late events
-      }
-    }
-    await pipeline.exec();
-    count += rows.length;
-    after = rows[rows.length - 1]?.order_id ?? after;
+/**
+ * A SKU an admin write's outcome is about: its key lives on that SKU's shard (a bulk's items all
+ * sit on one shard when there are several).
+ */
+function outcomeSku(outcome: string): string {
+  try {
+    const entry = JSON.parse(outcome) as { skuId?: unknown; skus?: unknown; failedItems?: unknown };
+    if (typeof entry.skuId === 'string') return entry.skuId;
+    const changed = Array.isArray(entry.skus)
+      ? (entry.skus[0] as { skuId?: unknown } | undefined)
+      : undefined;
+    if (typeof changed?.skuId === 'string') return changed.skuId;
+    const failed = Array.isArray(entry.failedItems)
+      ? (entry.failedItems[0] as unknown[] | undefined)
+      : undefined;
+    return String(failed?.[0] ?? '');
+  } catch {
+    return ''; // not JSON: it can only be replayed, from whichever shard holds it
   }
 }
 
@@ -124,10 +111,11 @@ async function restoreIdempotencyKeys(o: RestoreOptions, page: number): Promise<
     const now = Date.now();
     for (const r of rows) {
       const leftMs = r.created_at.getTime() + ttlMs - now;
-      if (leftMs > 0) pipeline.set(o.keys.idempotency(r.idempotency_key), r.outcome, 'PX', leftMs);
+      if (leftMs <= 0 || !ownsSku(o, outcomeSku(r.outcome))) continue;
+      pipeline.set(o.keys.idempotency(r.idempotency_key), r.outcome, 'PX', leftMs);
+      count += 1;
     }
     await pipeline.exec();
-    count += rows.length;
     after = rows[rows.length - 1]?.idempotency_key ?? after;
   }
 }
@@ -143,7 +131,9 @@ export async function purgeHttpIdempotency(knex: Knex, idempotencyTtlSeconds: nu
 /**
  * Rebuilds the live store from MariaDB: SKU hashes from the snapshot, reservation records (with
  * their first outcomes, so redelivered events still replay), the deadlines of open ones and the
- * HTTP Idempotency-Keys still within their TTL; then sets the marker. The caller must have drained the journal first and must be the only relay.
+ * HTTP Idempotency-Keys still within their TTL; then sets the marker. The caller must have
+ * drained the journal first and must be the only relay. With a layout, only one shard: its SKUs,
+ * its records (restore.orders.ts), its keys and its marker; the other shards keep serving.
  */
 export async function restoreFromDatabase(o: RestoreOptions): Promise<RestoreReport> {
   const started = Date.now();

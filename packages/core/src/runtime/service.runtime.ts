@@ -1,18 +1,20 @@
 import closeWithGrace from 'close-with-grace';
-import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import { type AppConfig, loadConfig } from '../config/index.js';
 import { createKnex } from '../db/knex.factory.js';
+import { checkShardCount } from '../db/shard.count.js';
 import { createMessageBus, type MessageBus } from '../kafka/kafka.adapter.js';
 import { createLogger, type Logger } from '../logging/logger.js';
-import { createRedis } from '../redis/redis.factory.js';
+import { createRedisClient } from '../redis/redis.factory.js';
+import { isTransientRedisError, type RedisClient } from '../redis/redis.groups.js';
 import { createStockRunner, type StockRunner, type StockRunnerOptions } from '../stock/index.js';
 
 /** The connected clients every app starts from. */
 export interface ServiceDeps {
   config: AppConfig;
   logger: Logger;
-  redis: Redis;
+  /** A single Redis, or a Redis Cluster client when REDIS_CLUSTER_NODES is set. */
+  redis: RedisClient;
   knex: Knex;
   bus: MessageBus;
 }
@@ -44,8 +46,9 @@ export async function createServiceDeps(
     buffered: options.bufferedLogs,
   });
   for (const warning of config.warnings) logger.warn(warning);
-  const redis = createRedis({
+  const redis = createRedisClient({
     url: config.redis.url,
+    clusterNodes: config.redis.clusterNodes,
     connectionName: `inventory-${name}`,
     autoPipelining: options.redisAutoPipelining,
   });
@@ -57,6 +60,7 @@ export async function createServiceDeps(
   });
   const kafkaCheck = options.usesKafka === false ? undefined : bus.ping();
   await Promise.all([redis.connect().then(() => redis.ping()), knex.raw('SELECT 1'), kafkaCheck]);
+  await checkShardCount(knex, config.stock.shards);
   return { config, logger, redis, knex, bus };
 }
 
@@ -76,7 +80,14 @@ export async function runService(
   const deps = await createServiceDeps(name, loadConfig(), options);
   const stop = await start(deps);
   deps.logger.info(`${name} ready`);
-  closeWithGrace({ delay: 20_000 }, async ({ signal, err }) => {
+  // ioredis' cluster client can leave a command's promise rejected and unobserved while a master
+  // fails over (the caller already got the error or a retried answer): that is no reason to stop.
+  // Any other unhandled rejection is a bug: rethrown, it stops the process as an uncaught error.
+  process.on('unhandledRejection', (reason) => {
+    if (!isTransientRedisError(reason)) throw reason;
+    deps.logger.warn({ err: reason }, 'unobserved transient Redis error ignored');
+  });
+  closeWithGrace({ delay: 20_000, skip: ['unhandledRejection'] }, async ({ signal, err }) => {
     if (err) deps.logger.error({ err }, `${name} stopping after an error`);
     else deps.logger.info({ signal }, `${name} stopping`);
     await stop();
@@ -87,7 +98,7 @@ export async function runService(
 
 /** The stock runner with the configured key prefix and TTLs: the same for the api, worker and relay. */
 export function createConfiguredStockRunner(
-  redis: Redis,
+  redis: RedisClient,
   config: AppConfig,
   extra: Pick<StockRunnerOptions, 'onScripts'> = {},
 ): StockRunner {
@@ -95,6 +106,7 @@ export function createConfiguredStockRunner(
     ...extra,
     redis,
     keyPrefix: config.stock.keyPrefix,
+    shards: config.stock.shards,
     reservationTtlSeconds: config.stock.reservationTtlSeconds,
     finishedTtlSeconds: config.stock.finishedReservationTtlSeconds,
     idempotencyTtlSeconds: config.stock.idempotencyTtlSeconds,

@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
+import { isCluster, type RedisClient } from '../redis/redis.groups.js';
 import { RedisEvictionPolicyError } from './stock.errors.js';
 
 /**
@@ -97,15 +98,38 @@ export async function readRedisSettings(redis: Redis): Promise<RedisSettings> {
 
 /**
  * Throws RedisEvictionPolicyError unless maxmemory-policy is noeviction; logs (and returns) a loud
- * warning when AOF is off or CONFIG was unavailable.
+ * warning when AOF is off or CONFIG was unavailable. On a Redis Cluster every master is checked:
+ * a shard on an evicting master would lose stock like a single evicting Redis.
  */
-export async function checkRedisForStock(redis: Redis, logger?: GuardLogger): Promise<RedisGuardReport> {
-  const settings = await readRedisSettings(redis);
-  const { refusals, warnings } = evaluateRedisSettings(settings);
-  if (refusals.length > 0) throw new RedisEvictionPolicyError(settings, refusals);
-  for (const warning of warnings) {
-    if (logger) logger.warn({ redis: settings }, warning);
-    else console.warn(`WARNING: ${warning}`);
+export async function checkRedisForStock(
+  redis: RedisClient,
+  logger?: GuardLogger,
+): Promise<RedisGuardReport> {
+  const nodes: Redis[] = isCluster(redis) ? await clusterMasters(redis) : [redis];
+  let report: RedisGuardReport | undefined;
+  for (const node of nodes) {
+    const settings = await readRedisSettings(node);
+    const { refusals, warnings } = evaluateRedisSettings(settings);
+    const where = isCluster(redis) ? ` (${node.options.host}:${node.options.port})` : '';
+    if (refusals.length > 0)
+      throw new RedisEvictionPolicyError(
+        settings,
+        refusals.map((r) => r + where),
+      );
+    for (const warning of warnings) {
+      if (logger) logger.warn({ redis: settings }, warning + where);
+      else console.warn(`WARNING: ${warning}${where}`);
+    }
+    report ??= { ...settings, warnings };
   }
-  return { ...settings, warnings };
+  if (!report) throw new RedisEvictionPolicyError(unknownSettings, ['the Redis Cluster has no master']);
+  return report;
+}
+
+const unknownSettings: RedisSettings = { maxmemoryPolicy: null, appendonly: null, source: 'info' };
+
+/** The cluster's masters, once the client has read the slot map (it connects lazily). */
+async function clusterMasters(cluster: Cluster): Promise<Redis[]> {
+  if (cluster.status === 'wait') await cluster.connect();
+  return cluster.nodes('master');
 }

@@ -62,6 +62,9 @@ export function createStockBatch(deps: ExecutorDeps): StockBatch {
   const methods = commandMethods((command, input) => {
     const { job, outcome } = newJob(command, input);
     jobs.push(job);
+    // A failure of the whole batch rejects every outcome and exec itself; a caller that stops at
+    // exec's error never awaits the outcomes, and their rejections must not end the process.
+    outcome.catch(() => undefined);
     return outcome;
   });
   return {

@@ -111,13 +111,18 @@ async function place(deps: ExecutorDeps, jobs: readonly StockJob[]): Promise<Pla
     const [error, fields] = results[i] ?? [new Error('pipeline returned no result'), null];
     if (error) throw toStockError(error);
     const [status, items, kind = null, reserve = null] = (fields ?? []) as (string | null)[];
-    if (status === null || status === undefined || found.has(read.job)) return;
-    found.add(read.job);
+    if (status === null || status === undefined) return;
     const placement = placements[read.job] as Placement;
+    // One order can have a tombstone on its home shard and a record elsewhere (a cancel that raced
+    // its placed in another consumer, docs/sharding.md): the record that answered wins, so a
+    // redelivered placed replays its answer and a confirm finds what it confirms.
     if (read.earlier) {
-      placement.earlier = { shard: read.shard, kind, reserve };
+      if (!placement.earlier || (reserve !== null && placement.earlier.reserve === null))
+        placement.earlier = { shard: read.shard, kind, reserve };
       return;
     }
+    if (found.has(read.job) && status === 'NONE') return;
+    found.add(read.job);
     placements[read.job] =
       kind === 'coordinator'
         ? { shard: read.shard, reservedSkus: [], coordinator: { status, items: parseOrderItems(items) } }

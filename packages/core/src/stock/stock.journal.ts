@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.groups.js';
 import { StockCode } from './stock.codes.js';
 import { StockJournalParseError } from './stock.errors.js';
 import type { FailedItem, JournalEntry, JournalSku, OrderItem, StockAction } from './stock.types.js';
@@ -131,7 +131,7 @@ export interface ReadJournalOptions {
 
 /** Reads journal entries with XRANGE (tests, tools and the relay's catch-up). */
 export async function readJournal(
-  redis: Redis,
+  redis: RedisClient,
   journalKey: string,
   options: ReadJournalOptions = {},
 ): Promise<JournalRecord[]> {

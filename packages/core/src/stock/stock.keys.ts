@@ -18,6 +18,10 @@ export interface StockKeys {
   readonly journal: string;
   /** `Prestored`: marker that Redis holds restored, current data. */
   readonly restored: string;
+  /** SCAN MATCH pattern of every SKU hash of this key set. */
+  readonly stockPattern: string;
+  /** The skuId of a SKU hash key of this key set, or null for any other key. */
+  skuIdOf(key: string): string | null;
 }
 
 /** Builds the key set for a prefix such as `inventory:`. */
@@ -35,6 +39,8 @@ export function createStockKeys(prefix: string): StockKeys {
     deadlines: `${prefix}deadlines`,
     journal: `${prefix}journal`,
     restored: `${prefix}restored`,
+    stockPattern: stockKeyPattern(prefix),
+    skuIdOf: (key) => skuIdOfStockKey(prefix, key),
   };
 }
 

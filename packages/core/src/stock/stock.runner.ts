@@ -192,8 +192,6 @@ export function createStockRunner(options: StockRunnerOptions): StockRunner {
     async listSkus(cursor, limit) {
       const limitError = intError(limit, 'limit', 1, 10_000);
       if (limitError) throw new RangeError(`listSkus: limit ${limitError.reason}`);
-      // SCAN walks one node; a Redis Cluster's SKUs are spread over all of its masters.
-      if (isCluster(redis)) throw new Error('listSkus: not supported on a Redis Cluster yet');
       return scanSkus(redis, layout, getMany, cursor, limit);
     },
   };

@@ -123,6 +123,24 @@ describe.each(shardedTargets)('sharded store on $target', (target) => {
     for (const skuId of skus) expect(await stock.t.runner.get(skuId)).toMatchObject({ reserved: 0 });
   });
 
+  it('lists every SKU of every shard (every master of a cluster), page by page', async () => {
+    const skus = Array.from({ length: 40 }, (_, i) => `list-${i}`);
+    const batch = stock.t.runner.batch();
+    for (const skuId of skus) void batch.init({ ...who, skuId, initialQuantity: 1 });
+    await batch.exec();
+
+    const seen = new Set<string>();
+    let cursor: string | null = '0';
+    for (let pages = 0; cursor !== null; pages += 1) {
+      if (pages > 100) throw new Error('the walk does not end');
+      const page = await stock.t.runner.listSkus(cursor, 7);
+      for (const item of page.items) seen.add(item.skuId);
+      cursor = page.nextCursor;
+    }
+
+    expect([...seen].sort()).toEqual([...skus].sort());
+  });
+
   it('refuses a bulk whose items span shards, before Redis', async () => {
     const [a, b] = skusOnDistinctShards(stock.t, 2) as [string, string];
     const bulk = await stock.t.runner.bulk({

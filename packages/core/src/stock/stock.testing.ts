@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Cluster, type Redis } from 'ioredis';
-import { isCluster, type RedisClient } from '../redis/redis.groups.js';
+import { isCluster, type RedisClient, scanNodes } from '../redis/redis.groups.js';
+import { escapeGlob } from './stock.keys.js';
 import { createStockRunner, type StockRunner, type StockRunnerOptions } from './stock.runner.js';
 
 /**
@@ -70,13 +71,13 @@ async function deleteOnNode(node: Redis, prefix: string, clusterNode: boolean): 
 /**
  * Every key under a prefix gone in one UNLINK, as a FLUSHALL would take them: a relay watching
  * for the restored-data marker cannot restore halfway through and have its work deleted by the
- * rest of a SCAN. For small test prefixes only (one command).
+ * rest of a SCAN. For small test prefixes only (one command); on a Redis Cluster, the prefix of
+ * one shard (`keys.prefix`: one slot), as a shard master that lost its data.
  */
-export async function vanishPrefix(redis: Redis, prefix: string): Promise<number> {
+export async function vanishPrefix(redis: RedisClient, prefix: string): Promise<number> {
+  if (prefix.length < 8) throw new Error(`refusing to delete a short prefix: ${JSON.stringify(prefix)}`);
   const all: string[] = [];
-  await scanPrefix(redis, prefix, async (keys) => {
-    all.push(...keys);
-  });
+  for await (const keys of scanNodes(redis, `${escapeGlob(prefix)}*`, 1000)) all.push(...keys);
   return all.length > 0 ? redis.unlink(...all) : 0;
 }
 

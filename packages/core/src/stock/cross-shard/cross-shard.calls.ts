@@ -9,6 +9,12 @@ import type { CommandContext, OrderItem } from '../stock.types.js';
  */
 
 /** The scripts of the coordinator protocol, in lua/. */
+/**
+ * After a cross-shard order's final answer, how long its parts may take to follow before the
+ * relay's sweep settles them itself (the coordinator stays in the deadline set until then).
+ */
+export const SETTLE_RETRY_MS = 5_000;
+
 export const CROSS_SHARD_SCRIPTS = [
   'begin-order',
   'reserve-part',
@@ -96,6 +102,7 @@ export function decideOrder(pc: PlanContext, order: OrderCall, decision: Decisio
       decision.decision === 'fail' && decision.failedItems.length > 0
         ? JSON.stringify(decision.failedItems)
         : '',
+      pc.now + SETTLE_RETRY_MS,
     ],
   };
 }
@@ -141,6 +148,7 @@ export function endOrder(
       order.orderId,
       order.orderIdType,
       reason,
+      pc.now + SETTLE_RETRY_MS,
     ],
   };
 }

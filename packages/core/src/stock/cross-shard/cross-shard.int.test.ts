@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runScript } from '../../redis/lua.scripts.js';
 import { shardedTargets, useShardedStock } from '../stock.sharded.testing.js';
 import { T0 } from '../stock.testing.js';
-import { beginOrder, reservePart } from './cross-shard.calls.js';
+import { beginOrder, reservePart, SETTLE_RETRY_MS } from './cross-shard.calls.js';
 import { PENDING_ORDER_MS } from './cross-shard.orders.js';
 
 /**
@@ -177,5 +177,39 @@ describe.each(shardedTargets)('cross-shard orders on $target', (target) => {
     );
     expect(outcomes.filter((o) => o.ok)).toHaveLength(50);
     expect(await held()).toEqual([50, 50]);
+  });
+
+  it('when a caller died after the order was answered, before its parts followed, the sweep settles them', async () => {
+    await twoSkus(10, 10);
+    await stock.t.runner.reserve({ ...order('orphan'), items: both(2, 3) });
+    const layout = stock.t.runner.layout;
+    const home = layout.keys(layout.homeShardOf('orphan'));
+    // What end-order leaves when its caller dies at once: the answer, and the settle-by deadline.
+    await stock.redis.hset(home.reservation('orphan'), 'status', 'RELEASED');
+    await stock.redis.zadd(home.deadlines, T0 + SETTLE_RETRY_MS, 'orphan');
+
+    stock.t.clock.now = T0 + SETTLE_RETRY_MS;
+    const sweep = await stock.t.runner.expireDue(10);
+
+    expect(sweep).toMatchObject({ due: 1, expired: 0 }); // answered before: nothing new to answer
+    expect(await held()).toEqual([0, 0]);
+    expect(await stock.redis.zscore(home.deadlines, 'orphan')).toBeNull();
+  });
+
+  it('when a cancel raced its placed (a tombstone at home, the reservation elsewhere), a redelivered placed replays and a confirm confirms', async () => {
+    await twoSkus(10, 10);
+    const layout = stock.t.runner.layout;
+    const id = [...Array(64).keys()]
+      .map((i) => `raced-${i}`)
+      .find((o) => layout.homeShardOf(o) !== layout.shardOfSku(a));
+    if (!id) throw new Error('no order id homed away from the item');
+    const placed = { ...order(id), items: [{ skuId: a, quantity: 1 }] };
+    expect(await stock.t.runner.reserve(placed)).toMatchObject({ ok: true, replayed: false });
+    // The cancel read no record before the reserve wrote it, and left its tombstone at home.
+    await stock.redis.hset(layout.keys(layout.homeShardOf(id)).reservation(id), 'status', 'NONE');
+
+    expect(await stock.t.runner.reserve(placed)).toMatchObject({ ok: true, replayed: true });
+    expect(await stock.t.runner.confirm({ ...order(id) })).toMatchObject({ ok: true });
+    expect(await stock.t.runner.get(a)).toMatchObject({ total: 9, reserved: 0 });
   });
 });

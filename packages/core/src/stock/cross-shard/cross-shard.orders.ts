@@ -83,6 +83,14 @@ async function settleParts(
     throw new StockStaleKeysError(order.orderId, 1);
 }
 
+/**
+ * Every part followed the order's final answer: the coordinator leaves the deadline set, where the
+ * final answer had put it (SETTLE_RETRY_MS) in case its caller died before this point.
+ */
+async function partsSettled(deps: ExecutorDeps, home: number, orderId: string): Promise<void> {
+  await deps.redis.zrem(deps.layout.keys(home).deadlines, orderId);
+}
+
 function orderCall(
   deps: ExecutorDeps,
   input: CommandContext & { orderId: string; orderIdType?: string },
@@ -137,13 +145,26 @@ export async function reserveAcrossShards(
     );
     const outcome = interpret(reservePlan, decided) as ReserveOutcome;
     // Decided before us (the recovery sweep failed it): our parts go back.
-    if (!outcome.ok) await settleParts(deps, order, stored, 'release', 'FAILED');
+    if (!outcome.ok) {
+      await settleParts(deps, order, stored, 'release', 'FAILED');
+      await partsSettled(deps, home, order.orderId);
+    }
     return outcome;
   }
   await settleParts(deps, order, stored, 'release', 'FAILED');
   const failed = decideOrder(deps.context(home), order, { decision: 'fail', code, failedItems });
-  return interpret(reservePlan, await onShard(deps, home, failed)) as ReserveOutcome;
+  const outcome = interpret(reservePlan, await onShard(deps, home, failed)) as ReserveOutcome;
+  await partsSettled(deps, home, order.orderId);
+  return outcome;
 }
+
+/** What the parts of an order already answered must do, by the coordinator's final status. */
+const FINAL: Record<string, { follow: SettleAction; code: StockCode }> = {
+  CONFIRMED: { follow: 'confirm', code: StockCode.ALREADY_CONFIRMED },
+  RELEASED: { follow: 'release', code: StockCode.RESERVATION_RELEASED },
+  EXPIRED: { follow: 'expire', code: StockCode.RESERVATION_EXPIRED },
+  FAILED: { follow: 'release', code: StockCode.RESERVATION_NOT_FOUND },
+};
 
 /** What the parts must do after the coordinator answered `entryJson` for `action`. */
 function partsFollow(action: StockAction, entryJson: string): SettleAction | undefined {
@@ -170,6 +191,15 @@ export async function endAcrossShards(
   const home = deps.layout.homeShardOf(input.orderId);
   const order = orderCall(deps, input, home);
   const pc = deps.context(home);
+  const final = FINAL[coordinator.status];
+  if (action === 'expire' && final) {
+    // The sweep found an answered order whose caller never reported its parts settled: settle them.
+    const reason =
+      final.follow === 'release' ? (coordinator.status === 'FAILED' ? 'FAILED' : 'RECOVERY') : '';
+    await settleParts(deps, order, coordinator.items, final.follow, reason);
+    await partsSettled(deps, home, order.orderId);
+    return interpret({ action, keys: [], args: [] }, [final.code, '']);
+  }
   const recovering = action === 'expire' && coordinator.status === 'PENDING';
   const call = recovering
     ? decideOrder(pc, order, { decision: 'recover' })
@@ -177,7 +207,7 @@ export async function endAcrossShards(
   const reply = await onShard(deps, home, call);
   if (reply[0] === StockCode.STALE_KEYS) return 'again';
   const follow = partsFollow(recovering ? 'reserve' : action, reply[1]);
-  if (follow)
+  if (follow) {
     await settleParts(
       deps,
       order,
@@ -185,5 +215,7 @@ export async function endAcrossShards(
       follow,
       follow === 'release' ? (input.reason ?? 'FAILED') : '',
     );
+    await partsSettled(deps, home, order.orderId);
+  }
   return interpret(recovering ? reservePlan : { action, keys: [], args: [] }, reply);
 }

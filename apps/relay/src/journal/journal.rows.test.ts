@@ -1,0 +1,69 @@
+import type { JournalEntry } from '@inventory/core';
+import { loadConfig, StockCode } from '@inventory/core';
+import { describe, expect, it } from 'vitest';
+import { type JournalMessage, toJournalRows } from './journal.rows.js';
+
+const settings = { source: 'inventory-service', topics: loadConfig({}).kafka.topics };
+const sku = { skuId: 'A', dTotal: 0, dReserved: 2, total: 10, reserved: 2, version: 3 };
+
+function message(id: string, over: Partial<JournalEntry>): JournalMessage {
+  const entry: JournalEntry = {
+    v: 1,
+    action: 'reserve',
+    code: StockCode.OK,
+    at: Date.UTC(2026, 0, 25, 10),
+    eventId: '11111111-1111-4111-8111-111111111111',
+    causationId: 'in-1',
+    correlationId: 'corr-1',
+    actor: 'kafka:order.placed',
+    orderId: '42',
+    orderIdType: 'number',
+    skus: [],
+    items: [{ skuId: 'A', quantity: 2 }],
+    failedItems: [],
+    ...over,
+  };
+  return { id, raw: JSON.stringify(entry), entry };
+}
+
+describe('toJournalRows', () => {
+  it('when the journal is one of several shards, qualifies every stored id with the shard', () => {
+    const rows = toJournalRows([message('1769335200123-0', { skus: [sku] })], settings, new Map(), {
+      shard: 7,
+      qualified: true,
+    });
+
+    expect(rows.ledger.map((r) => r.journal_id)).toEqual(['s7:1769335200123-0']);
+    expect(rows.snapshots[0]?.last_journal_id).toBe('s7:001769335200123-0000000000');
+    expect(rows.reservations[0]?.last_journal_id).toBe('s7:001769335200123-0000000000');
+    expect(rows.outbox.map((r) => [r.journal_id, r.shard])).toEqual([['s7:1769335200123-0', 7]]);
+    expect(rows.processed.map((r) => r.journal_id)).toEqual(['s7:1769335200123-0']);
+  });
+
+  it('when there is one shard, stores the stream ids as they are, on shard 0', () => {
+    const rows = toJournalRows([message('5-1', { skus: [sku] })], settings);
+
+    expect(rows.ledger.map((r) => r.journal_id)).toEqual(['5-1']);
+    expect(rows.outbox.map((r) => [r.journal_id, r.shard])).toEqual([['5-1', 0]]);
+  });
+
+  it('when a cross-shard order opens, writes a PENDING row under `begin`, not as the reserve outcome', () => {
+    const rows = toJournalRows([message('5-1', { stage: 'begin' })], settings);
+
+    expect(rows.reservations).toEqual([
+      expect.objectContaining({ order_id: '42', status: 'PENDING', action: 'begin', items: '[["A",2]]' }),
+    ]);
+    expect(rows.processed).toEqual([]); // the event is processed once the order is answered
+    expect(rows.outbox).toEqual([]);
+  });
+
+  it('when a part holds stock, writes its movements but no reservation row, outcome or processed id', () => {
+    const rows = toJournalRows([message('5-1', { part: true, skus: [sku] })], settings);
+
+    expect(rows.ledger).toHaveLength(1);
+    expect(rows.snapshots).toHaveLength(1);
+    expect(rows.reservations).toEqual([]);
+    expect(rows.processed).toEqual([]);
+    expect(rows.outbox.filter((r) => r.topic === settings.topics.stockReserved)).toEqual([]);
+  });
+});
