@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logging/logger.js';
 import { isCluster, type RedisClient } from '../redis/redis.groups.js';
-import { coordinatorFields, placeOrder, reservationFields } from '../restore/restore.orders.js';
+import {
+  coordinatorFields,
+  onlyShardSkus,
+  placeOrder,
+  reservationFields,
+} from '../restore/restore.orders.js';
 import type {
   DriftItem,
   ReconcileContext,
@@ -42,6 +47,7 @@ function startRun(o: ReconcileOptions, log: Logger, runId: string): Run {
     knex: o.knex,
     keys: o.keys,
     ownsSku: (skuId) => !layout || layout.shardOfSku(skuId) === shard,
+    onlyShardSkus: (query) => onlyShardSkus(query, layout, shard),
     recordFields(row) {
       if (!layout) return reservationFields(row);
       const { record } = placeOrder(layout, row, shard);

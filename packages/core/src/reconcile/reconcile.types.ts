@@ -131,6 +131,8 @@ export interface ReconcileContext {
   keys: StockKeys;
   /** True for the SKUs of the shard compared (every SKU without a layout). */
   ownsSku(skuId: string): boolean;
+  /** Narrows a query on `sku_id` to the SKUs of the shard compared (restore.shard.ts). */
+  onlyShardSkus(query: Knex.QueryBuilder): void;
   /**
    * The record this shard holds of an order (restore.orders.ts): its fields as a restore writes
    * them, or null when the order's record lives on another shard.

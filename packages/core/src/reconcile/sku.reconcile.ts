@@ -19,14 +19,15 @@ interface SnapshotPage {
 const SNAPSHOT_COLUMNS = ['sku_id', 'total', 'reserved', 'version'] as const;
 
 /** One page of the snapshot and its ledger sums, read in one transaction so they agree. */
-async function readSnapshotPage(knex: Knex, after: string, limit: number): Promise<SnapshotPage> {
-  return knex.transaction(
+async function readSnapshotPage(ctx: ReconcileContext, after: string): Promise<SnapshotPage> {
+  return ctx.knex.transaction(
     async (trx) => {
       const rows: SnapshotRecord[] = await trx('inventory_snapshot')
         .select(...SNAPSHOT_COLUMNS)
         .where('sku_id', '>', after)
+        .modify(ctx.onlyShardSkus)
         .orderBy('sku_id')
-        .limit(limit);
+        .limit(ctx.pageSize);
       if (rows.length === 0) return { rows, ledger: new Map() };
       // Reconcile rows are left out: they record what a repair changed in Redis, not a movement.
       // CAST: SUM of a BIGINT is a DECIMAL, which the driver would return as text.
@@ -130,7 +131,7 @@ export async function reconcileSnapshotSkus(ctx: ReconcileContext): Promise<numb
   let checked = 0;
   let after = ''; // every skuId has at least one character, so '' sorts before all of them
   for (;;) {
-    const page = await readSnapshotPage(ctx.knex, after, ctx.pageSize);
+    const page = await readSnapshotPage(ctx, after);
     if (page.rows.length === 0) return checked;
     checked += await checkPage(ctx, page);
     after = page.rows.at(-1)?.sku_id ?? after;

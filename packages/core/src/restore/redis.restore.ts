@@ -3,6 +3,7 @@ import type { Logger } from '../logging/logger.js';
 import type { RedisClient } from '../redis/redis.groups.js';
 import type { StockKeys } from '../stock/stock.keys.js';
 import type { ShardLayout } from '../stock/stock.shards.js';
+import { onlyShardSkus } from './restore.orders.js';
 import { restoreReservations } from './restore.reservations.js';
 
 export { reservationFields } from './restore.orders.js';
@@ -54,7 +55,12 @@ async function restoreSkus(o: RestoreOptions, page: number): Promise<number> {
   let after = '';
   for (;;) {
     const rows: { sku_id: string; total: number; reserved: number; version: number; updated_at: Date }[] =
-      await o.knex('inventory_snapshot').where('sku_id', '>', after).orderBy('sku_id').limit(page);
+      await o
+        .knex('inventory_snapshot')
+        .where('sku_id', '>', after)
+        .modify((q) => onlyShardSkus(q, o.layout, o.shard ?? 0))
+        .orderBy('sku_id')
+        .limit(page);
     if (rows.length === 0) return count;
     const pipeline = o.redis.pipeline();
     for (const r of rows) {

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { ReservationRecord } from '../reconcile/reservation.compare.js';
 import { PENDING_ORDER_MS } from '../stock/cross-shard/cross-shard.orders.js';
 import { parseOrderItems } from '../stock/stock.journal.js';
@@ -35,6 +36,18 @@ export function reservationFields(row: RestorableReservation): Record<string, st
     if (typeof correlationId === 'string') fields.correlationId = correlationId;
   }
   return fields;
+}
+
+/**
+ * Narrows a query on `sku_id` to one shard's SKUs, in MariaDB: its CRC32() is the same CRC-32 of
+ * the same UTF-8 bytes as the layout's, so a shard's restore or reconcile reads its own rows only.
+ */
+export function onlyShardSkus(
+  query: Knex.QueryBuilder,
+  layout: ShardLayout | undefined,
+  shard: number,
+): void {
+  if (layout && layout.count > 1) query.whereRaw('CRC32(sku_id) % ? = ?', [layout.count, shard]);
 }
 
 /** An order's items grouped by shard, shards ascending (the coordinator's `parts`). */
