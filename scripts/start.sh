@@ -6,6 +6,10 @@ cd "$(dirname "$0")/.."
 mkdir -p .data
 
 bash scripts/infra.sh up
+# Pointed at the local Redis Cluster (scripts/redis-cluster.sh, docs/deploy-cluster.md): start it too.
+if [ "${REDIS_CLUSTER_NODES:-}" = "127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003" ]; then
+  bash scripts/redis-cluster.sh up
+fi
 pnpm --silent migrate
 pnpm --silent topics
 pnpm --silent build >/dev/null
