@@ -15,7 +15,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { Cluster, Redis } from 'ioredis';
 import { createJournalDrainer } from '../../apps/relay/src/journal/journal.drainer.js';
 import {
   createKnex,
@@ -27,12 +26,9 @@ import {
   type RedisClient,
   runMigrations,
 } from '../../packages/core/src/index.js';
-import {
-  deleteByPrefix,
-  markRestored,
-  testClusterNodes,
-} from '../../packages/core/src/stock/stock.testing.js';
+import { deleteByPrefix, markRestored } from '../../packages/core/src/stock/stock.testing.js';
 import { testServices } from '../../test/support/services.js';
+import { type RedisTarget, redisCpuSeconds, redisTargets } from '../support/redis-targets.js';
 
 const ENTRIES = Number(process.env.BENCH_ENTRIES || 20_000);
 const SHARDS = (process.env.BENCH_SHARDS || '1,2,4').split(',').map(Number);
@@ -42,31 +38,13 @@ const who = { causationId: 'bench', correlationId: 'bench', actor: 'bench' };
 const logger = createLogger({ name: 'bench', level: 'warn', pretty: false });
 const outbound = { source: 'bench', topics: loadConfig({}).kafka.topics };
 
-const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379/0';
-const targets: { name: string; connect(): RedisClient; servers: Redis[] }[] = [
-  { name: 'one Redis', connect: () => new Redis(redisUrl), servers: [new Redis(redisUrl)] },
-  {
-    name: '3-master cluster',
-    connect: () => new Cluster(testClusterNodes()),
-    servers: testClusterNodes().map(({ host, port }) => new Redis({ host, port })),
-  },
-];
+const targets = redisTargets();
 
 /** CPU seconds used so far by MariaDB's server process (from /proc). */
 function mariadbCpuSeconds(): number {
   const pid = execFileSync('pgrep', ['-o', '-x', 'mariadbd']).toString().trim();
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks
-}
-
-async function redisCpuSeconds(servers: Redis[]): Promise<number> {
-  let total = 0;
-  for (const server of servers) {
-    const info = await server.info('cpu');
-    const field = (name: string) => Number(info.match(new RegExp(`^${name}:([0-9.]+)`, 'm'))?.[1] ?? 0);
-    total += field('used_cpu_sys') + field('used_cpu_user');
-  }
-  return total;
 }
 
 /** Journals filled with ENTRIES reserve entries; the drainers then run on their own. */
@@ -101,7 +79,7 @@ interface Sample {
   entriesPerCpuSecond: number;
 }
 
-async function run(target: (typeof targets)[number], knex: Knex, shards: number): Promise<Sample> {
+async function run(target: RedisTarget, knex: Knex, shards: number): Promise<Sample> {
   const prefix = `bench-drain-${process.pid}-${shards}:`;
   const redis = target.connect();
   try {

@@ -10,18 +10,15 @@
  * Every reservation succeeds (10^9 units per SKU); its keys are removed at the end.
  */
 import { cpus } from 'node:os';
-import { Cluster, Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { RedisClient } from '../../packages/core/src/redis/redis.groups.js';
 import {
   createStockRunner,
   type ReserveInput,
   type StockRunner,
 } from '../../packages/core/src/stock/index.js';
-import {
-  deleteByPrefix,
-  markRestored,
-  testClusterNodes,
-} from '../../packages/core/src/stock/stock.testing.js';
+import { deleteByPrefix, markRestored } from '../../packages/core/src/stock/stock.testing.js';
+import { type RedisTarget, redisCpuSeconds, redisTargets } from '../support/redis-targets.js';
 
 const ORDERS = Number(process.env.BENCH_ORDERS || 20_000);
 const SHARDS = (process.env.BENCH_SHARDS || '1,2,4').split(',').map(Number);
@@ -30,33 +27,7 @@ const BATCH = 200;
 const INFLIGHT = 4;
 const who = { causationId: 'bench', correlationId: 'bench', actor: 'bench' };
 
-interface Target {
-  name: string;
-  connect(): RedisClient;
-  /** Every Redis server of the target, for its CPU. */
-  servers(): Redis[];
-}
-
-const single = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379/0');
-const clusterNodes = testClusterNodes().map(({ host, port }) => new Redis({ host, port }));
-const targets: Target[] = [
-  {
-    name: 'one Redis',
-    connect: () => new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379/0'),
-    servers: () => [single],
-  },
-  { name: '3-master cluster', connect: () => new Cluster(testClusterNodes()), servers: () => clusterNodes },
-];
-
-async function serverCpuSeconds(servers: Redis[]): Promise<number> {
-  let total = 0;
-  for (const server of servers) {
-    const info = await server.info('cpu');
-    const field = (name: string) => Number(info.match(new RegExp(`^${name}:([0-9.]+)`, 'm'))?.[1] ?? 0);
-    total += field('used_cpu_sys') + field('used_cpu_user');
-  }
-  return total;
-}
+const targets = redisTargets();
 
 interface Sample {
   rps: number;
@@ -65,7 +36,7 @@ interface Sample {
 }
 
 async function measure(runners: StockRunner[], inputs: ReserveInput[], servers: Redis[]): Promise<Sample> {
-  const redisBefore = await serverCpuSeconds(servers);
+  const redisBefore = await redisCpuSeconds(servers);
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   let next = 0;
@@ -83,7 +54,7 @@ async function measure(runners: StockRunner[], inputs: ReserveInput[], servers: 
   );
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
-  const redisUs = ((await serverCpuSeconds(servers)) - redisBefore) * 1e6;
+  const redisUs = ((await redisCpuSeconds(servers)) - redisBefore) * 1e6;
   if (reserved !== inputs.length) throw new Error(`${inputs.length - reserved} reservations failed`);
   return {
     rps: inputs.length / seconds,
@@ -104,7 +75,7 @@ function orders(prefix: string, items: number): ReserveInput[] {
   }));
 }
 
-async function run(target: Target, shards: number, items: number): Promise<Sample> {
+async function run(target: RedisTarget, shards: number, items: number): Promise<Sample> {
   const prefix = `bench-shards-${process.pid}-${shards}-${items}:`;
   const clients = Array.from({ length: INFLIGHT }, () => target.connect());
   const settings = { reservationTtlSeconds: 3600, finishedTtlSeconds: 3600, idempotencyTtlSeconds: 3600 };
@@ -122,8 +93,8 @@ async function run(target: Target, shards: number, items: number): Promise<Sampl
       await batch.exec();
       await Promise.all(done);
     }
-    await measure(runners, orders('warm-', items).slice(0, 2000), target.servers());
-    return await measure(runners, orders('o-', items), target.servers());
+    await measure(runners, orders('warm-', items).slice(0, 2000), target.servers);
+    return await measure(runners, orders('o-', items), target.servers);
   } finally {
     await deleteByPrefix(clients[0] as RedisClient, prefix);
     await Promise.all(clients.map((c) => c.quit()));
@@ -154,4 +125,4 @@ console.log(
 );
 console.log('|---|---|---|---:|---:|---:|---:|---:|');
 for (const row of rows) console.log(row);
-await Promise.all([single.quit(), ...clusterNodes.map((n) => n.quit())]);
+for (const target of targets) await Promise.all(target.servers.map((s) => s.quit()));

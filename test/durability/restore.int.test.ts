@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger, purgeHttpIdempotency, reconcile } from '../../packages/core/src/index.js';
+import { skusOnTwoShards } from '../../packages/core/src/stock/stock.sharded.testing.js';
 import { vanishPrefix } from '../../packages/core/src/stock/stock.testing.js';
 import {
   clusterEnv,
@@ -113,11 +114,7 @@ describe('restore of one shard on the Redis Cluster, 16 shards', () => {
     const { stack } = running;
     const t = stack.config.kafka.topics;
     const { layout } = stack.runner;
-    const a = 'RS-A';
-    const b = [...Array(64).keys()]
-      .map((i) => `RS-B${i}`)
-      .find((id) => layout.shardOfSku(id) !== layout.shardOfSku(a));
-    if (!b) throw new Error('no SKU on another shard');
+    const { a, b } = skusOnTwoShards(layout, 'RS');
     await stack.runner.add({ ...ctx, skuId: a, quantity: 10 });
     await stack.runner.add({ ...ctx, skuId: b, quantity: 5 });
     await stack.send(t.orderPlaced, [
@@ -183,11 +180,7 @@ describe('restore of one shard on the Redis Cluster, 16 shards', () => {
     const { stack } = running;
     const { layout } = stack.runner;
     const logger = createLogger({ name: 'test', level: 'fatal', pretty: false });
-    const a = 'RC-A';
-    const b = [...Array(64).keys()]
-      .map((i) => `RC-B${i}`)
-      .find((id) => layout.shardOfSku(id) !== layout.shardOfSku(a));
-    if (!b) throw new Error('no SKU on another shard');
+    const { a, b } = skusOnTwoShards(layout, 'RC');
     await stack.runner.add({ ...ctx, skuId: a, quantity: 10 });
     await stack.runner.add({ ...ctx, skuId: b, quantity: 5 });
     const t = stack.config.kafka.topics;

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { isCluster } from '../../packages/core/src/index.js';
+import { skusOnTwoShards } from '../../packages/core/src/stock/stock.sharded.testing.js';
 import {
   clusterEnv,
   ofType,
@@ -22,16 +23,6 @@ afterEach(async () => {
   await running?.stop();
   running = undefined;
 });
-
-/** Two SKU ids on two different shards, and an order id whose home is a third. */
-function spread(stack: TestStack, tag: string): { a: string; b: string } {
-  const { layout } = stack.runner;
-  const a = `${tag}-A`;
-  for (let i = 0; ; i += 1) {
-    const b = `${tag}-B${i}`;
-    if (layout.shardOfSku(b) !== layout.shardOfSku(a)) return { a, b };
-  }
-}
 
 /** Reserved units the order's parts hold in Redis, summed over every shard. */
 async function heldByParts(stack: TestStack, orderId: string): Promise<number> {
@@ -57,7 +48,7 @@ describe('cross-shard orders on the Redis Cluster, 16 shards', () => {
     const { stack } = running;
     expect(isCluster(stack.redis)).toBe(true);
     expect(stack.runner.layout.count).toBe(16);
-    const { a, b } = spread(stack, 'short');
+    const { a, b } = skusOnTwoShards(stack.runner.layout, 'short');
     await stack.runner.add({ ...ctx, skuId: a, quantity: 10 });
     await stack.runner.add({ ...ctx, skuId: b, quantity: 1 });
 
@@ -91,7 +82,7 @@ describe('cross-shard orders on the Redis Cluster, 16 shards', () => {
     running = await startPipeline(clusterEnv(16));
     const { stack } = running;
     const t = stack.config.kafka.topics;
-    const { a, b } = spread(stack, 'whole');
+    const { a, b } = skusOnTwoShards(stack.runner.layout, 'whole');
     await stack.runner.add({ ...ctx, skuId: a, quantity: 10 });
     await stack.runner.add({ ...ctx, skuId: b, quantity: 3 });
 

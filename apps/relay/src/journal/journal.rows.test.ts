@@ -1,28 +1,13 @@
 import type { JournalEntry } from '@inventory/core';
-import { loadConfig, StockCode } from '@inventory/core';
 import { describe, expect, it } from 'vitest';
 import { type JournalMessage, toJournalRows } from './journal.rows.js';
+import { testJournalEntry, testOutbound } from './journal.testing.js';
 
-const settings = { source: 'inventory-service', topics: loadConfig({}).kafka.topics };
+const settings = testOutbound;
 const sku = { skuId: 'A', dTotal: 0, dReserved: 2, total: 10, reserved: 2, version: 3 };
 
 function message(id: string, over: Partial<JournalEntry>): JournalMessage {
-  const entry: JournalEntry = {
-    v: 1,
-    action: 'reserve',
-    code: StockCode.OK,
-    at: Date.UTC(2026, 0, 25, 10),
-    eventId: '11111111-1111-4111-8111-111111111111',
-    causationId: 'in-1',
-    correlationId: 'corr-1',
-    actor: 'kafka:order.placed',
-    orderId: '42',
-    orderIdType: 'number',
-    skus: [],
-    items: [{ skuId: 'A', quantity: 2 }],
-    failedItems: [],
-    ...over,
-  };
+  const entry = testJournalEntry({ orderId: '42', ...over });
   return { id, raw: JSON.stringify(entry), entry };
 }
 

@@ -1,28 +1,11 @@
 import type { JournalEntry } from '@inventory/core';
-import { loadConfig, StockCode } from '@inventory/core';
+import { StockCode } from '@inventory/core';
 import { describe, expect, it } from 'vitest';
+import { testJournalEntry, testOutbound } from '../journal/journal.testing.js';
 import { outboundEvents } from './outbound.events.js';
 
-const settings = { source: 'inventory-service', topics: loadConfig({}).kafka.topics };
-
-function entry(over: Partial<JournalEntry>): JournalEntry {
-  return {
-    v: 1,
-    action: 'reserve',
-    code: StockCode.OK,
-    at: Date.UTC(2026, 0, 25, 10),
-    eventId: '11111111-1111-4111-8111-111111111111',
-    causationId: 'in-1',
-    correlationId: 'corr-1',
-    actor: 'kafka:order.placed',
-    orderId: '9007199254740993123',
-    orderIdType: 'number',
-    skus: [],
-    items: [{ skuId: 'A', quantity: 2 }],
-    failedItems: [],
-    ...over,
-  };
-}
+const settings = testOutbound;
+const entry = testJournalEntry;
 
 describe('outboundEvents', () => {
   it('when the entry is a cross-shard order’s part or opening, emits no order event (its coordinator answers)', () => {

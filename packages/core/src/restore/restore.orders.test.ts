@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { skusOnTwoShards } from '../stock/stock.sharded.testing.js';
 import { createShardLayout } from '../stock/stock.shards.js';
 import { coordinatorFields, partFields, placeOrder, type RestorableReservation } from './restore.orders.js';
 
 const layout = createShardLayout({ prefix: 'inv:', count: 16 });
 
-/** SKU ids on two different shards. */
-const a = 'SKU-A';
-const b = [...Array(64).keys()]
-  .map((i) => `SKU-B${i}`)
-  .find((id) => layout.shardOfSku(id) !== layout.shardOfSku(a)) as string;
+const { a, b } = skusOnTwoShards(layout, 'SKU');
 
 function row(over: Partial<RestorableReservation>): RestorableReservation {
   return {

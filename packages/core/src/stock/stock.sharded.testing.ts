@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { RedisClient } from '../redis/redis.groups.js';
+import type { ShardLayout } from './stock.shards.js';
 import { createTestCluster, createTestStock, type TestStock, testRedisUrl } from './stock.testing.js';
 
 /** The stores the sharded tests run on (the test command starts the local cluster). */
@@ -38,4 +39,14 @@ export function useShardedStock(target: (typeof shardedTargets)[number]): Sharde
     await stock.redis.quit();
   });
   return stock;
+}
+
+/** Two SKU ids on two different shards of a layout (of two or more shards): `<tag>-A` and the first `<tag>-B<i>` that differs. */
+export function skusOnTwoShards(layout: ShardLayout, tag: string): { a: string; b: string } {
+  const a = `${tag}-A`;
+  for (let i = 0; i < 1_000; i += 1) {
+    const b = `${tag}-B${i}`;
+    if (layout.shardOfSku(b) !== layout.shardOfSku(a)) return { a, b };
+  }
+  throw new Error(`no SKU on another shard than ${a}: the layout has one shard`);
 }
