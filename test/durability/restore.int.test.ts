@@ -223,4 +223,47 @@ describe('restore of one shard on the Redis Cluster, 16 shards', () => {
     expect(repaired).toMatchObject({ repaired: 1, remaining: 0 });
     expect(await stack.runner.get(b)).toMatchObject({ total: 5, reserved: 1 });
   });
+
+  it('when a shard lost the settle of an answered order’s part, the restore puts the order due and the sweep frees the part', async () => {
+    // Arrange: a cross-shard order, reserved then cancelled, all drained
+    running = await startPipeline(clusterEnv(16));
+    const { stack } = running;
+    const { layout } = stack.runner;
+    const t = stack.config.kafka.topics;
+    const { a, b } = skusOnTwoShards(layout, 'RL');
+    await stack.runner.add({ ...ctx, skuId: a, quantity: 10 });
+    await stack.runner.add({ ...ctx, skuId: b, quantity: 5 });
+    const items = [
+      { skuId: a, quantity: 2 },
+      { skuId: b, quantity: 1 },
+    ];
+    await stack.send(t.orderPlaced, [
+      { key: '51', value: orderEvent('p-51', 'order.placed', { orderId: 51, items }) },
+    ]);
+    await stack.waitFor('the reservation', (s) => ofType(s, 'stock.reserved').length === 1);
+    await stack.send(t.orderCancelled, [
+      { key: '51', value: orderEvent('x-51', 'order.cancelled', { orderId: 51, reason: 'USER_REQUEST' }) },
+    ]);
+    await stack.waitFor('the release', (s) => ofType(s, 'stock.released').length === 1);
+    await waitForDurableEqualsLive(stack, [a, b]);
+    // What MariaDB holds when B's shard lost its part's release before the relay drained it: the
+    // order answered RELEASED, B's unit still reserved in the snapshot, no release in the ledger.
+    await stack.knex('inventory_ledger').where({ order_id: '51', sku_id: b, action: 'release' }).delete();
+    await stack.knex('inventory_snapshot').where({ sku_id: b }).increment('reserved', 1);
+
+    // Act: B's shard loses its data and is restored from that record
+    await vanishPrefix(stack.redis, layout.keys(layout.shardOfSku(b)).prefix);
+    await waitUntilRestored(stack);
+
+    // Assert: the part came back held, and the home shard's sweep released it
+    const deadline = Date.now() + 15_000;
+    while ((await stack.runner.get(b))?.reserved !== 0) {
+      if (Date.now() > deadline)
+        throw new Error(`B still reserved: ${JSON.stringify(await stack.runner.get(b))}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await stack.runner.get(b)).toMatchObject({ total: 5, reserved: 0 });
+    expect(await stack.runner.getReservation('51')).toMatchObject({ status: 'RELEASED' });
+    await waitForDurableEqualsLive(stack, [a, b]);
+  });
 });

@@ -1,35 +1,41 @@
 import type { ChainableCommander } from 'ioredis';
 import type { ReservationRecord } from '../reconcile/reservation.compare.js';
+import { parseOrderItems } from '../stock/stock.journal.js';
 import type { OrderItem } from '../stock/stock.types.js';
 import type { RestoreOptions } from './redis.restore.js';
 import { coordinatorFields, partFields, placeOrder, reservationFields } from './restore.orders.js';
 
-/** A cross-shard order whose part on the restored shard may still hold stock. */
-interface PartCandidate {
+/** A cross-shard order with a coordinator or a part on the restored shard. */
+interface CrossShardOrder {
   row: ReservationRecord;
-  items: OrderItem[];
+  /** This shard's items, when it has a part here. */
+  partItems: OrderItem[] | null;
+  coordinatorHere: boolean;
 }
 
+/** Answered: the parts must follow the answer (docs/sharding.md, "A part lags behind"). */
+const FINAL = new Set(['CONFIRMED', 'RELEASED', 'EXPIRED', 'FAILED']);
+
 /**
- * The parts still holding stock: an order's reserved movements on the shard's SKUs, summed from
- * the ledger, are positive. The snapshot counters already include exactly these movements, so the
- * rebuilt part and the rebuilt counters agree; a part that was released (or never held) is not
- * rebuilt, and a settle of it then changes nothing.
+ * The (order, SKU) pairs whose reserved units are still held: the order's reserved movements on
+ * that SKU, summed from the ledger, are positive. The snapshot counters already include exactly
+ * these movements, so a part rebuilt from them agrees with the rebuilt counters.
  */
-async function heldParts(o: RestoreOptions, candidates: PartCandidate[]): Promise<PartCandidate[]> {
-  if (candidates.length === 0) return [];
+async function heldUnits(o: RestoreOptions, orders: CrossShardOrder[]): Promise<Set<string>> {
+  if (orders.length === 0) return new Set();
   const rows: { order_id: string; sku_id: string; held: string | number }[] = await o
     .knex('inventory_ledger')
     .select('order_id', 'sku_id')
     .sum({ held: 'delta_reserved' })
     .whereIn(
       'order_id',
-      candidates.map((c) => c.row.order_id),
+      orders.map((c) => c.row.order_id),
     )
     .groupBy('order_id', 'sku_id');
-  const held = new Set(rows.filter((r) => Number(r.held) > 0).map((r) => `${r.order_id}\u0000${r.sku_id}`));
-  return candidates.filter((c) => c.items.some((i) => held.has(`${c.row.order_id}\u0000${i.skuId}`)));
+  return new Set(rows.filter((r) => Number(r.held) > 0).map((r) => held(r.order_id, r.sku_id)));
 }
+
+const held = (orderId: string, skuId: string) => `${orderId}\u0000${skuId}`;
 
 function writeRecord(
   o: RestoreOptions,
@@ -52,6 +58,36 @@ function writeRecord(
 }
 
 /**
+ * The held parts of the page's cross-shard orders, rebuilt on this shard. An answered order that
+ * still holds units anywhere (its part settles were lost with this shard's data, or never ran)
+ * is put due in its home shard's deadline set, so that shard's sweep settles its parts; returns
+ * those orders' ids by home shard.
+ */
+async function restoreParts(
+  o: RestoreOptions,
+  pipeline: ChainableCommander,
+  orders: CrossShardOrder[],
+): Promise<{ parts: number; unsettled: Map<number, string[]> }> {
+  const units = await heldUnits(o, orders);
+  const unsettled = new Map<number, string[]>();
+  let parts = 0;
+  for (const { row, partItems, coordinatorHere } of orders) {
+    const id = row.order_id;
+    if (partItems?.some((i) => units.has(held(id, i.skuId)))) {
+      pipeline.hset(o.keys.part(id), partFields(row, partItems));
+      parts += 1;
+    }
+    const stillHeld = parseOrderItems(row.items).some((i) => units.has(held(id, i.skuId)));
+    const mine = coordinatorHere || partItems?.some((i) => units.has(held(id, i.skuId)));
+    if (FINAL.has(row.status) && stillHeld && mine && o.layout) {
+      const home = o.layout.homeShardOf(id);
+      unsettled.set(home, [...(unsettled.get(home) ?? []), id]);
+    }
+  }
+  return { parts, unsettled };
+}
+
+/**
  * The order records of the restored shard, a page at a time: plain records and coordinators
  * (with the deadlines of open ones), then the parts that still hold stock. Returns
  * [records, open records].
@@ -69,24 +105,28 @@ export async function restoreReservations(o: RestoreOptions, page: number): Prom
       .limit(page);
     if (rows.length === 0) return [count, open];
     const pipeline = o.redis.pipeline();
-    const candidates: PartCandidate[] = [];
+    const crossShard: CrossShardOrder[] = [];
     const now = Date.now();
     for (const row of rows) {
       const placement = o.layout ? placeOrder(o.layout, row, shard) : { record: 'plain', partItems: null };
-      if (placement.partItems) candidates.push({ row, items: placement.partItems });
+      const coordinatorHere = placement.record === 'coordinator';
+      if (placement.partItems || coordinatorHere)
+        crossShard.push({ row, partItems: placement.partItems, coordinatorHere });
       if (placement.record === null) continue;
       const fields =
-        placement.record === 'coordinator' && o.layout
-          ? coordinatorFields(o.layout, row, now)
-          : reservationFields(row);
+        coordinatorHere && o.layout ? coordinatorFields(o.layout, row, now) : reservationFields(row);
       if (writeRecord(o, pipeline, o.keys.reservation(row.order_id), fields, row)) open += 1;
       count += 1;
     }
-    for (const part of await heldParts(o, candidates)) {
-      pipeline.hset(o.keys.part(part.row.order_id), partFields(part.row, part.items));
-      count += 1;
-    }
+    const { parts, unsettled } = await restoreParts(o, pipeline, crossShard);
+    count += parts;
+    for (const orderId of unsettled.get(shard) ?? []) pipeline.zadd(o.keys.deadlines, now, orderId);
     await pipeline.exec();
+    // Other shards' deadline sets: one command each (a cluster pipeline stays in one slot).
+    for (const [home, orderIds] of unsettled) {
+      if (home !== shard && o.layout)
+        await o.redis.zadd(o.layout.keys(home).deadlines, ...orderIds.flatMap((id) => [now, id]));
+    }
     after = rows[rows.length - 1]?.order_id ?? after;
   }
 }
