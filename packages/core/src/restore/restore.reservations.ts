@@ -58,10 +58,13 @@ function writeRecord(
 }
 
 /**
- * The held parts of the page's cross-shard orders, rebuilt on this shard. An answered order that
- * still holds units anywhere (its part settles were lost with this shard's data, or never ran)
- * is put due in its home shard's deadline set, so that shard's sweep settles its parts; returns
- * those orders' ids by home shard.
+ * The held parts of the page's cross-shard orders, rebuilt on this shard. Every order with a part
+ * rebuilt here, and every answered order whose coordinator is rebuilt here and still holds units
+ * anywhere, is put due in its home shard's deadline set (unless a later deadline is there): its
+ * settles may have been lost with this shard's data, and MariaDB may not show its answer yet
+ * (the home shard's journal is drained on its own), so the home shard's sweep looks at the
+ * coordinator as it is now and settles the parts if it is answered. Returns those orders' ids by
+ * home shard.
  */
 async function restoreParts(
   o: RestoreOptions,
@@ -73,13 +76,16 @@ async function restoreParts(
   let parts = 0;
   for (const { row, partItems, coordinatorHere } of orders) {
     const id = row.order_id;
-    if (partItems?.some((i) => units.has(held(id, i.skuId)))) {
+    if (partItems && partItems.some((i) => units.has(held(id, i.skuId)))) {
       pipeline.hset(o.keys.part(id), partFields(row, partItems));
       parts += 1;
     }
-    const stillHeld = parseOrderItems(row.items).some((i) => units.has(held(id, i.skuId)));
-    const mine = coordinatorHere || partItems?.some((i) => units.has(held(id, i.skuId)));
-    if (FINAL.has(row.status) && stillHeld && mine && o.layout) {
+    const partHeldHere = partItems?.some((i) => units.has(held(id, i.skuId))) === true;
+    const answeredHere =
+      coordinatorHere &&
+      FINAL.has(row.status) &&
+      parseOrderItems(row.items).some((i) => units.has(held(id, i.skuId)));
+    if ((partHeldHere || answeredHere) && o.layout) {
       const home = o.layout.homeShardOf(id);
       unsettled.set(home, [...(unsettled.get(home) ?? []), id]);
     }
@@ -120,12 +126,13 @@ export async function restoreReservations(o: RestoreOptions, page: number): Prom
     }
     const { parts, unsettled } = await restoreParts(o, pipeline, crossShard);
     count += parts;
-    for (const orderId of unsettled.get(shard) ?? []) pipeline.zadd(o.keys.deadlines, now, orderId);
+    // GT: a later deadline (an open order's expiry, a recovery) stays; an absent one is added.
+    for (const orderId of unsettled.get(shard) ?? []) pipeline.zadd(o.keys.deadlines, 'GT', now, orderId);
     await pipeline.exec();
     // Other shards' deadline sets: one command each (a cluster pipeline stays in one slot).
     for (const [home, orderIds] of unsettled) {
       if (home !== shard && o.layout)
-        await o.redis.zadd(o.layout.keys(home).deadlines, ...orderIds.flatMap((id) => [now, id]));
+        await o.redis.zadd(o.layout.keys(home).deadlines, 'GT', ...orderIds.flatMap((id) => [now, id]));
     }
     after = rows[rows.length - 1]?.order_id ?? after;
   }
