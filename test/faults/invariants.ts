@@ -77,12 +77,54 @@ async function checkReservedSums(stack: TestStack, workload: Workload): Promise<
       for (const i of r.items) sums.set(i.skuId, (sums.get(i.skuId) ?? 0) + i.quantity);
   }
   const states = await stack.runner.getMany(workload.skus);
-  return states.flatMap((s, i) => {
+  const violations: string[] = [];
+  for (const [i, s] of states.entries()) {
     const sku = workload.skus[i] as string;
-    return s && s.reserved !== (sums.get(sku) ?? 0)
-      ? [`${sku}: reserved ${s.reserved} ≠ open reservations ${sums.get(sku) ?? 0}`]
-      : [];
-  });
+    if (s && s.reserved !== (sums.get(sku) ?? 0))
+      violations.push(
+        `${sku}: reserved ${s.reserved} ≠ open reservations ${sums.get(sku) ?? 0} [${await holders(stack, sku)}]`,
+      );
+  }
+  return violations;
+}
+
+/**
+ * Which orders hold units of a SKU by MariaDB's ledger, with their row's status and what every
+ * shard of Redis keeps of them: where to look when the counters and the records disagree.
+ */
+async function holders(stack: TestStack, sku: string): Promise<string> {
+  const rows: { order_id: string; held: number }[] = await stack
+    .knex('inventory_ledger')
+    .select('order_id')
+    .sum({ held: 'delta_reserved' })
+    .where('sku_id', sku)
+    .whereNotNull('order_id')
+    .groupBy('order_id')
+    .havingRaw('SUM(delta_reserved) <> 0');
+  const { layout } = stack.runner;
+  const described: string[] = [];
+  for (const row of rows) {
+    const status = (await stack.knex('inventory_reservation').first('status').where('order_id', row.order_id))
+      ?.status;
+    const redis: string[] = [];
+    for (let shard = 0; shard < layout.count; shard += 1) {
+      const keys = layout.keys(shard);
+      const [record, part] = [
+        await stack.redis.hgetall(keys.reservation(row.order_id)),
+        await stack.redis.hgetall(keys.part(row.order_id)),
+      ];
+      const deadline = await stack.redis.zscore(keys.deadlines, row.order_id);
+      if (record.status)
+        redis.push(
+          `s${shard} ${record.kind ?? 'record'} ${record.status}${deadline ? ` due ${deadline}` : ''}`,
+        );
+      if (part.status) redis.push(`s${shard} part ${part.status}`);
+    }
+    described.push(
+      `order ${row.order_id} holds ${row.held} (row ${status}; ${redis.join(', ') || 'nothing in Redis'})`,
+    );
+  }
+  return described.join('; ') || 'no order holds it in the ledger';
 }
 
 /** Every processed inbound event has exactly one outcome id (expiry releases have no inbound event). */
