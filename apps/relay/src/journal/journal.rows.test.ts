@@ -19,10 +19,24 @@ describe('toJournalRows', () => {
     });
 
     expect(rows.ledger.map((r) => r.journal_id)).toEqual(['s7:1769335200123-0']);
-    expect(rows.snapshots[0]?.last_journal_id).toBe('s7:001769335200123-0000000000');
-    expect(rows.reservations[0]?.last_journal_id).toBe('s7:001769335200123-0000000000');
+    // Sortable ids order by time across shards, then by shard.
+    expect(rows.snapshots[0]?.last_journal_id).toBe('001769335200123-0000000000:s7');
+    expect(rows.reservations[0]?.last_journal_id).toBe('001769335200123-0000000000:s7');
     expect(rows.outbox.map((r) => [r.journal_id, r.shard])).toEqual([['s7:1769335200123-0', 7]]);
     expect(rows.processed.map((r) => r.journal_id)).toEqual(['s7:1769335200123-0']);
+  });
+
+  it('when two shards write one order’s row, the later entry sorts last whatever the shard numbers', () => {
+    const [early] = toJournalRows([message('1769335200123-0', {})], settings, new Map(), {
+      shard: 12,
+      qualified: true,
+    }).reservations;
+    const [late] = toJournalRows([message('1769335200124-0', {})], settings, new Map(), {
+      shard: 8,
+      qualified: true,
+    }).reservations;
+
+    expect((early?.last_journal_id ?? '') < (late?.last_journal_id ?? '')).toBe(true);
   });
 
   it('when there is one shard, stores the stream ids as they are, on shard 0', () => {

@@ -148,11 +148,15 @@ export function toJournalRows(
   };
   const latestSnapshot = new Map<string, SnapshotRow>();
   const storedAt = new Date();
+  // Stored ids name their shard first (unique); sortable ones last, so they order by time across
+  // shards: an order's row can get entries from two shards (a cancel that raced its placed
+  // leaves a tombstone at home and the reservation elsewhere), and the later entry must win.
   const prefix = source.qualified ? `s${source.shard}:` : '';
+  const suffix = source.qualified ? `:s${source.shard}` : '';
   for (const { id: streamId, raw, entry } of messages) {
     const at = new Date(entry.at);
     const id = prefix + streamId;
-    const sortable = prefix + sortableJournalId(streamId);
+    const sortable = sortableJournalId(streamId) + suffix;
     for (const s of changedSkus(entry)) {
       rows.ledger.push({
         journal_id: id,
