@@ -1,5 +1,6 @@
 #!lua
---[[ bulk: adjust up to 1000 SKUs at once, all or none: absolute totals (as set) or deltas (as add/decrease).
+--[[ bulk: adjust up to 1000 SKUs at once, all or none: absolute totals (as set) or deltas (as add/decrease),
+  each at the SKU's `default` location (docs/locations.md).
 KEYS[1] idempotency string (Pidem:<key>)  KEYS[2] journal (Pjournal)  KEYS[3..] SKU hashes P{<skuId>}:stock
   KEYS[last] restored-data marker (Prestored): when absent, error RESTORING and nothing is written.
 ARGV[1] now (epoch ms)  ARGV[2] idempotency TTL (s)  ARGV[3] eventId  ARGV[4] causationId  ARGV[5] correlationId
@@ -13,6 +14,7 @@ Writes: every SKU hash on OK, none on a failure; the idempotency key with its TT
   unless REPLAY: skus on OK, else failedItems, each {skuId, amount, available, code, total, reserved}. ]]
 local rcall = redis.call
 if rcall('EXISTS', KEYS[#KEYS]) == 0 then return redis.error_reply('RESTORING') end -- see KEYS[last]
+--- @include "locations"
 local idempotencyKey, journalKey = KEYS[1], KEYS[2]
 local now, count = tonumber(ARGV[1]), #KEYS - 3
 local prior = rcall('GET', idempotencyKey); if prior then return {0, prior} end
@@ -27,21 +29,24 @@ for i = 1, count do
     or (mode == 'd' and amount ~= 0 and math.abs(amount) <= 1e9))
   if not ok then return redis.error_reply('INVALID_BULK item ' .. i) end
   seen[skuId] = true
-  local s = rcall('HMGET', KEYS[2 + i], 'total', 'reserved', 'version')
-  local total, reserved, version = tonumber(s[1]) or 0, tonumber(s[2]) or 0, tonumber(s[3]) or 0
-  local after = mode == 't' and amount or total + amount
+  local sku = readSku(KEYS[2 + i])
+  local existed, home = sku ~= nil, nil
+  sku = sku or newSku()
+  home = sku.locs[DEFAULT_LOCATION]
+  local after = mode == 't' and amount or sku.total + amount
+  local homeTotal = home.t + after - sku.total
   local fail
-  if mode == 'd' and amount < 0 and not s[1] then fail = -2
-  elseif mode == 'd' and amount < 0 and after < reserved then fail = -1
-  elseif after < reserved then fail = -7
+  if mode == 'd' and amount < 0 and not existed then fail = -2
+  elseif mode == 'd' and amount < 0 and availableAt(home) < -amount then fail = -1
+  elseif homeTotal < 0 or home.r - homeTotal > home.bo then fail = -7
   elseif after > 1e12 then fail = -12 end
   if fail then
     if rank[fail] > rank[code] then code = fail end
-    failed[#failed + 1] = {skuId, amount, s[1] and total - reserved or cjson.null, fail,
-      s[1] and total or cjson.null, s[1] and reserved or cjson.null}
+    failed[#failed + 1] = {skuId, amount, existed and availableAt(home) or cjson.null, fail,
+      existed and sku.total or cjson.null, existed and sku.reserved or cjson.null}
   else
-    skus[i] = {skuId = skuId, dTotal = after - total, dReserved = 0, total = after, reserved = reserved,
-      version = version + 1}
+    move(sku, DEFAULT_LOCATION, after - sku.total, 0)
+    skus[i] = sku
   end
 end
 
@@ -50,10 +55,8 @@ local entry = {v = 1, action = 'bulk', code = code, at = now, eventId = ARGV[3],
 if ARGV[7] ~= '' then entry.reason = ARGV[7] end
 if ARGV[8] ~= '' then entry.idempotencyKey = ARGV[8] end
 if code == 1 then
-  for i, s in ipairs(skus) do
-    rcall('HSET', KEYS[2 + i], 'total', s.total, 'reserved', s.reserved, 'version', s.version, 'updatedAt', now)
-  end
-  entry.skus = skus
+  entry.skus = {}
+  for i, sku in ipairs(skus) do entry.skus[i] = writeSku(KEYS[2 + i], sku, ARGV[7 + 3 * i], now) end
 else entry.failedItems = failed end
 local json = cjson.encode(entry)
 rcall('SET', idempotencyKey, json, 'EX', ARGV[2])

@@ -13,6 +13,8 @@ Writes: SKU hashes (total, reserved, version, updatedAt) and deadlines when RESE
   hash (status, confirm; a NONE tombstone when absent) with the finished TTL; one journal entry. ]]
 local rcall = redis.call
 if rcall('EXISTS', KEYS[#KEYS]) == 0 then return redis.error_reply('RESTORING') end -- see KEYS[last]
+--- @include "locations"
+--- @include "held"
 local reservationKey, deadlinesKey, journalKey = KEYS[1], KEYS[2], KEYS[3]
 local now, finishedTtl, orderId = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[7]
 
@@ -25,26 +27,15 @@ local codeOf = {NONE = -3, FAILED = -3, EXPIRED = -4, RELEASED = -5, CONFIRMED =
 local code, newStatus = codeOf[status] or -3, status or 'NONE'
 
 if status == 'RESERVED' then
-  local items, states = cjson.decode(record[3]), {}
+  local items = cjson.decode(record[3])
   if #items ~= #KEYS - 4 or #ARGV ~= 9 + #items then return {-13, ''} end
-  for i = 1, #items do -- read and check every SKU before writing any
-    if ARGV[9 + i] ~= items[i][1] then return {-13, ''} end
-    states[i] = rcall('HMGET', KEYS[3 + i], 'total', 'reserved', 'version')
-    if not states[i][1] then return redis.error_reply('SKU hash missing for ' .. items[i][1]) end
-  end
+  for i = 1, #items do if ARGV[9 + i] ~= items[i][1] then return {-13, ''} end end
+  local skus, missing = readHeld(items, 4) -- read every SKU before writing any
+  if not skus then return redis.error_reply('SKU hash missing for ' .. missing) end
   local due = tonumber(record[4]) <= now
   code, newStatus = due and -4 or 1, due and 'EXPIRED' or 'CONFIRMED'
   if due then entry.reason = 'EXPIRED' end
-  entry.items, entry.skus = items, {}
-  for i = 1, #items do
-    local qty = items[i][2]
-    local dTotal = due and 0 or -qty
-    local total, reserved = tonumber(states[i][1]) + dTotal, tonumber(states[i][2]) - qty
-    local version = tonumber(states[i][3]) + 1
-    rcall('HSET', KEYS[3 + i], 'total', total, 'reserved', reserved, 'version', version, 'updatedAt', now)
-    entry.skus[i] = {skuId = items[i][1], dTotal = dTotal, dReserved = -qty, total = total,
-      reserved = reserved, version = version}
-  end
+  entry.items, entry.skus = items, settleHeld(items, skus, 4, not due, now)
   rcall('ZREM', deadlinesKey, orderId)
 end
 

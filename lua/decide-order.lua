@@ -5,7 +5,7 @@ KEYS[last] restored-data marker (P{s<H>}:restored): when absent, error RESTORING
 ARGV[1] now (epoch ms)  ARGV[2] finished-record TTL (s)  ARGV[3] decision: commit (every part is
   held), fail (a part was short or refused) or recover (the recovery sweep: fail a PENDING order
   whose recovery deadline passed)  ARGV[4] expiresAt (commit)  ARGV[5] eventId  ARGV[6] causationId
-ARGV[7] actor  ARGV[8] orderId  ARGV[9] code (fail: -1, -2 or -8)  ARGV[10] failed items JSON ('')
+ARGV[7] actor  ARGV[8] orderId  ARGV[9] code (fail: -1, -2, -14 or -8)  ARGV[10] failed items JSON ('')
 ARGV[11] settle-by (epoch ms; fail and recover): when the parts are checked again if the caller
   does not report them released
 Returns {code, entryJson}: commit 1 OK; fail its code; recover -8 INVALID_ORDER (reason RECOVERY),

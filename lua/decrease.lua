@@ -1,41 +1,41 @@
 #!lua
---[[ decrease: stock out; total -= quantity when available (total - reserved) >= quantity.
+--[[ decrease: stock out; total -= quantity at a location if its available covers it.
 KEYS[1] SKU hash (P{<skuId>}:stock)   KEYS[2] idempotency string (Pidem:<key>)   KEYS[3] journal (Pjournal)
+KEYS[4] location registry (Plocations)
 KEYS[last] restored-data marker (Prestored): when absent, error RESTORING and nothing is written.
 ARGV[1] now (epoch ms)  ARGV[2] idempotency TTL (s)  ARGV[3] eventId  ARGV[4] causationId
 ARGV[5] correlationId  ARGV[6] actor  ARGV[7] skuId  ARGV[8] quantity (1..10^9)  ARGV[9] reason
-  ('' = none)  ARGV[10] the caller's idempotency key ('' = none)
-Returns {code, entryJson}: 1 OK, 0 REPLAY (+ the first entry), -1 INSUFFICIENT_STOCK,
-  -2 SKU_NOT_FOUND; error reply on a malformed quantity.
-Writes: the SKU hash (total, version, updatedAt) on OK; the idempotency key with its TTL and one
-  journal entry, unless REPLAY. On a failure the entry's skus is the unchanged state. ]]
+  ('' = none)  ARGV[10] the caller's idempotency key ('' = none)  ARGV[11] locationId ('' = default)
+Returns {code, entryJson}: 1 OK, 0 REPLAY (+ the first entry), -1 INSUFFICIENT_STOCK (the location's
+  available < quantity: a stock-out never takes reserved units, safety stock or a backorder),
+  -2 SKU_NOT_FOUND, -14 LOCATION_NOT_FOUND; error reply on a malformed quantity.
+Writes: the SKU hash on OK; the idempotency key with its TTL and one journal entry, unless REPLAY.
+  On a failure the entry's skus is the unchanged state. ]]
 local rcall = redis.call
 if rcall('EXISTS', KEYS[#KEYS]) == 0 then return redis.error_reply('RESTORING') end -- see KEYS[last]
+--- @include "locations"
 local stockKey, idempotencyKey, journalKey = KEYS[1], KEYS[2], KEYS[3]
-local now, qty = tonumber(ARGV[1]), tonumber(ARGV[8])
+local now, qty, at = tonumber(ARGV[1]), tonumber(ARGV[8]), ARGV[11] == '' and DEFAULT_LOCATION or ARGV[11]
 
 local prior = rcall('GET', idempotencyKey)
 if prior then return {0, prior} end
 if not qty or qty < 1 or qty > 1e9 or qty % 1 ~= 0 then return redis.error_reply('INVALID_QUANTITY') end
 
-local s = rcall('HMGET', stockKey, 'total', 'reserved', 'version')
-local total, reserved, version = tonumber(s[1]), tonumber(s[2]), tonumber(s[3])
+local sku = readSku(stockKey)
 local code = 1
-if not s[1] then code = -2 elseif total - reserved < qty then code = -1 end
+if not sku then code = -2
+elseif not readRegistry(KEYS[4])[at] then code = -14
+elseif availableAt(locationOf(sku, at)) < qty then code = -1 end
 
 local entry = {v = 1, action = 'decrease', code = code, at = now, eventId = ARGV[3], causationId = ARGV[4],
   correlationId = ARGV[5], actor = ARGV[6], skuId = ARGV[7]}
 if ARGV[9] ~= '' then entry.reason = ARGV[9] end
 if ARGV[10] ~= '' then entry.idempotencyKey = ARGV[10] end
-local dTotal = 0
+if ARGV[11] ~= '' then entry.locationId = at end
 if code == 1 then
-  dTotal, total, version = -qty, total - qty, version + 1
-  rcall('HSET', stockKey, 'total', total, 'version', version, 'updatedAt', now)
-end
-if s[1] then
-  entry.skus = {{skuId = ARGV[7], dTotal = dTotal, dReserved = 0, total = total, reserved = reserved,
-    version = version}}
-end
+  move(sku, at, -qty, 0)
+  entry.skus = {writeSku(stockKey, sku, ARGV[7], now)}
+elseif sku then entry.skus = {skuRecord(sku, ARGV[7])} end
 local json = cjson.encode(entry)
 rcall('SET', idempotencyKey, json, 'EX', ARGV[2])
 rcall('XADD', journalKey, '*', 'e', json)

@@ -13,6 +13,8 @@ Writes: only on OK: SKU hashes (reserved, version, updatedAt), deadlines, the re
   (status EXPIRED, expire) with the finished TTL, one journal entry. Other answers journal nothing. ]]
 local rcall = redis.call
 if rcall('EXISTS', KEYS[#KEYS]) == 0 then return redis.error_reply('RESTORING') end -- see KEYS[last]
+--- @include "locations"
+--- @include "held"
 local reservationKey, deadlinesKey, journalKey = KEYS[1], KEYS[2], KEYS[3]
 local now, finishedTtl, orderId = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[7]
 
@@ -32,22 +34,12 @@ end
 entry.expiresAt = tonumber(record[4])
 if entry.expiresAt > now then entry.code = -11; return {-11, cjson.encode(entry)} end
 
-local items, states = cjson.decode(record[3]), {}
+local items = cjson.decode(record[3])
 if #items ~= #KEYS - 4 or #ARGV ~= 9 + #items then return {-13, ''} end
-for i = 1, #items do -- read and check every SKU before writing any
-  if ARGV[9 + i] ~= items[i][1] then return {-13, ''} end
-  states[i] = rcall('HMGET', KEYS[3 + i], 'total', 'reserved', 'version')
-  if not states[i][1] then return redis.error_reply('SKU hash missing for ' .. items[i][1]) end
-end
-entry.code, entry.items, entry.skus = 1, items, {}
-for i = 1, #items do
-  local qty = items[i][2]
-  local total, reserved = tonumber(states[i][1]), tonumber(states[i][2]) - qty
-  local version = tonumber(states[i][3]) + 1
-  rcall('HSET', KEYS[3 + i], 'reserved', reserved, 'version', version, 'updatedAt', now)
-  entry.skus[i] = {skuId = items[i][1], dTotal = 0, dReserved = -qty, total = total,
-    reserved = reserved, version = version}
-end
+for i = 1, #items do if ARGV[9 + i] ~= items[i][1] then return {-13, ''} end end
+local skus, missing = readHeld(items, 4) -- read every SKU before writing any
+if not skus then return redis.error_reply('SKU hash missing for ' .. missing) end
+entry.code, entry.items, entry.skus = 1, items, settleHeld(items, skus, 4, false, now)
 rcall('ZREM', deadlinesKey, orderId)
 local json = cjson.encode(entry)
 rcall('HSET', reservationKey, 'status', 'EXPIRED', 'expire', json)

@@ -1,60 +1,77 @@
 #!lua
---[[ reserve: reserve every item of an order, or none (docs/stock-model.md).
+--[[ reserve: reserve every item of an order, or none (docs/stock-model.md, docs/locations.md).
 KEYS[1] reservation hash (Preservation:<orderId>)   KEYS[2] deadlines zset (Pdeadlines)
-KEYS[3] journal stream (Pjournal)                   KEYS[4..] SKU hashes P{<skuId>}:stock, one per item
+KEYS[3] journal stream (Pjournal)   KEYS[4] location registry (Plocations)
+KEYS[5..] SKU hashes P{<skuId>}:stock, one per item
 KEYS[last] restored-data marker (Prestored): when absent, error RESTORING and nothing is written.
-ARGV[1] now (epoch ms)  ARGV[2] expiresAt (epoch ms)  ARGV[3] finished-record TTL (s)
-ARGV[4] eventId  ARGV[5] causationId  ARGV[6] correlationId  ARGV[7] actor
-ARGV[8] orderId  ARGV[9] orderIdType  ARGV[10..] skuId, quantity pairs (distinct SKUs, KEYS order)
-Returns {code, entryJson}: 1 OK, 0 REPLAY (+ the first entry), -1 INSUFFICIENT_STOCK,
-  -2 SKU_NOT_FOUND, -8 INVALID_ORDER (the order has a tombstone); error reply on malformed ARGV.
-Writes: SKU hashes (reserved, version, updatedAt) and deadlines on OK; the reservation hash
-  (TTL unless RESERVED); one journal entry unless REPLAY. ]]
+ARGV[1] now (epoch ms)  ARGV[2] expiresAt (epoch ms)  ARGV[3] finished-record TTL (s)  ARGV[4] eventId
+ARGV[5] causationId  ARGV[6] correlationId  ARGV[7] actor  ARGV[8] orderId  ARGV[9] orderIdType
+ARGV[10] options: letters S (no split: one location per item), P (partial: hold what there is)
+ARGV[11..] skuId, quantity, locationId ('' = by priority) triples (distinct SKUs, KEYS order)
+Returns {code, entryJson}: 1 OK, 0 REPLAY (+ the first entry), -1 INSUFFICIENT_STOCK, -2 SKU_NOT_FOUND,
+  -8 INVALID_ORDER (the order has a tombstone), -14 LOCATION_NOT_FOUND; error reply on malformed ARGV.
+Writes: SKU hashes and deadlines on OK; the reservation hash (TTL unless RESERVED); one journal entry
+  unless REPLAY. A partial hold lists the items it held (with what it held) and shortItems. ]]
 local rcall = redis.call
 if rcall('EXISTS', KEYS[#KEYS]) == 0 then return redis.error_reply('RESTORING') end -- see KEYS[last]
+--- @include "locations"
+--- @include "sourcing"
 local reservationKey, deadlinesKey, journalKey = KEYS[1], KEYS[2], KEYS[3]
 local now, expiresAt, finishedTtl = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local orderId, orderIdType, correlationId = ARGV[8], ARGV[9], ARGV[6]
-local itemCount = #KEYS - 4
+local itemCount, split, partial = #KEYS - 5, not ARGV[10]:find('S', 1, true), ARGV[10]:find('P', 1, true) ~= nil
 
 local record = rcall('HMGET', reservationKey, 'status', 'reserve')
 if record[2] then return {0, record[2]} end
-if itemCount < 1 or itemCount > 100 or #ARGV ~= 9 + 2 * itemCount then
+if itemCount < 1 or itemCount > 100 or #ARGV ~= 10 + 3 * itemCount then
   return redis.error_reply('INVALID_ORDER arity') end
 
--- Read and check every item before writing anything (all or nothing).
-local code, items, failed, states, seen = 1, {}, {}, {}, {}
+-- Source and check every item before writing anything (all or nothing; partial: what there is).
+local registry, rank = readRegistry(KEYS[4]), {[1] = 0, [-1] = 1, [-14] = 2, [-2] = 3}
+local code, items, failed, short, plans, seen, held = 1, {}, {}, {}, {}, {}, 0
 for i = 1, itemCount do
-  local skuId, qty = ARGV[8 + 2 * i], tonumber(ARGV[9 + 2 * i])
+  local skuId, qty, at = ARGV[8 + 3 * i], tonumber(ARGV[9 + 3 * i]), ARGV[10 + 3 * i]
   if not qty or qty < 1 or qty > 1e9 or qty % 1 ~= 0 or seen[skuId] then
     return redis.error_reply('INVALID_ORDER item ' .. i) end
   seen[skuId], items[i] = true, {skuId, qty}
-  local s = rcall('HMGET', KEYS[3 + i], 'total', 'reserved', 'version')
-  local available = s[1] and (tonumber(s[1]) - tonumber(s[2])) or cjson.null
-  if not s[1] then code = -2 elseif available < qty and code ~= -2 then code = -1 end
-  if not s[1] or available < qty then failed[#failed + 1] = {skuId, qty, available} end
-  states[i] = s
+  local sku = readSku(KEYS[4 + i])
+  local plan = planItem(sku, registry, qty, at, split, partial)
+  local miss = {skuId, qty, plan.available}
+  if at ~= '' then miss[4] = at end
+  if plan.fail then
+    if rank[plan.fail] > rank[code] then code = plan.fail end
+    failed[#failed + 1] = miss
+  else
+    plan.sku, plan.skuId, held = sku, skuId, held + plan.held
+    if plan.held < qty then short[#short + 1] = {skuId, qty, plan.held} end
+    plans[i], plan.miss = plan, miss
+  end
+end
+if code == 1 and held == 0 then -- partial, and nothing anywhere: a failure like any other
+  code = -1
+  for i = 1, itemCount do failed[#failed + 1] = plans[i].miss end
 end
 if record[1] then code = -8 end -- a tombstone: the order was cancelled or confirmed before this
 
 local entry = {v = 1, action = 'reserve', code = code, at = now, eventId = ARGV[4], causationId = ARGV[5],
   correlationId = correlationId, actor = ARGV[7], orderId = orderId, orderIdType = orderIdType, items = items}
 if code == 1 then
-  entry.expiresAt, entry.skus = expiresAt, {}
+  entry.expiresAt, entry.skus, entry.items = expiresAt, {}, {}
   for i = 1, itemCount do
-    local total, reserved = tonumber(states[i][1]), tonumber(states[i][2]) + items[i][2]
-    local version = tonumber(states[i][3]) + 1
-    rcall('HSET', KEYS[3 + i], 'reserved', reserved, 'version', version, 'updatedAt', now)
-    entry.skus[i] = {skuId = items[i][1], dTotal = 0, dReserved = items[i][2], total = total,
-      reserved = reserved, version = version}
+    local p = plans[i]
+    if p.held > 0 then
+      local item, rec = holdItem(KEYS[4 + i], p.sku, p.skuId, p, now)
+      entry.items[#entry.items + 1], entry.skus[#entry.skus + 1] = item, rec
+    end
   end
+  if #short > 0 then entry.shortItems = short end
   rcall('ZADD', deadlinesKey, expiresAt, orderId)
 elseif code ~= -8 then entry.failedItems = failed end
 local json = cjson.encode(entry)
 if code == -8 then rcall('HSET', reservationKey, 'reserve', json)
-else rcall('HSET', reservationKey, 'status', code == 1 and 'RESERVED' or 'FAILED', 'items', cjson.encode(items),
-  'expiresAt', code == 1 and expiresAt or '', 'orderIdType', orderIdType, 'correlationId', correlationId,
-  'reserve', json) end
+else rcall('HSET', reservationKey, 'status', code == 1 and 'RESERVED' or 'FAILED', 'items',
+  cjson.encode(entry.items), 'expiresAt', code == 1 and expiresAt or '', 'orderIdType', orderIdType,
+  'correlationId', correlationId, 'reserve', json) end
 if code ~= 1 then rcall('EXPIRE', reservationKey, finishedTtl) end
 rcall('XADD', journalKey, '*', 'e', json)
 return {code, json}

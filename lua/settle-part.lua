@@ -14,6 +14,8 @@ Writes: on OK: the SKU hashes (confirm: total and reserved down by the quantity;
   (the action, part true: stock movements, no outcome event). Without a record: the tombstone. ]]
 local rcall = redis.call
 if rcall('EXISTS', KEYS[#KEYS]) == 0 then return redis.error_reply('RESTORING') end -- see KEYS[last]
+--- @include "locations"
+--- @include "held"
 local partKey, journalKey = KEYS[1], KEYS[2]
 local now, finishedTtl, action, orderId = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], ARGV[8]
 if action ~= 'confirm' and action ~= 'release' and action ~= 'expire' then
@@ -27,28 +29,18 @@ if not record[2] then
 end
 if record[1] ~= 'part' then return {-8, ''} end
 if record[2] ~= 'RESERVED' then return {0, ''} end
-local items, states = cjson.decode(record[3]), {}
+local items = cjson.decode(record[3])
 if #items ~= #KEYS - 3 or #ARGV ~= 9 + #items then return {-13, ''} end
-for i = 1, #items do -- read and check every SKU before writing any
-  if ARGV[9 + i] ~= items[i][1] then return {-13, ''} end
-  states[i] = rcall('HMGET', KEYS[2 + i], 'total', 'reserved', 'version')
-  if not states[i][1] then return redis.error_reply('SKU hash missing for ' .. items[i][1]) end
-end
+for i = 1, #items do if ARGV[9 + i] ~= items[i][1] then return {-13, ''} end end
+local skus, missing = readHeld(items, 3) -- read every SKU before writing any
+if not skus then return redis.error_reply('SKU hash missing for ' .. missing) end
 
 local confirm = action == 'confirm'
 local entry = {v = 1, action = action, part = true, code = 1, at = now, eventId = ARGV[4],
   causationId = ARGV[5], correlationId = ARGV[6], actor = ARGV[7], orderId = orderId,
-  orderIdType = record[4], items = items, skus = {}}
+  orderIdType = record[4], items = items}
 if ARGV[9] ~= '' then entry.reason = ARGV[9] end
-for i = 1, #items do
-  local qty = items[i][2]
-  local dTotal = confirm and -qty or 0
-  local total, reserved = tonumber(states[i][1]) + dTotal, tonumber(states[i][2]) - qty
-  local version = tonumber(states[i][3]) + 1
-  rcall('HSET', KEYS[2 + i], 'total', total, 'reserved', reserved, 'version', version, 'updatedAt', now)
-  entry.skus[i] = {skuId = items[i][1], dTotal = dTotal, dReserved = -qty, total = total,
-    reserved = reserved, version = version}
-end
+entry.skus = settleHeld(items, skus, 3, confirm, now)
 local json = cjson.encode(entry)
 rcall('HSET', partKey, 'status', confirm and 'CONFIRMED' or 'RELEASED')
 rcall('EXPIRE', partKey, finishedTtl)

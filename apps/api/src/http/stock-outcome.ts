@@ -6,6 +6,7 @@ import type {
   JournalSku,
   SetOutcome,
 } from '@inventory/core';
+import { availableOf } from '@inventory/core';
 import type { StockLevel } from '../schemas/inventory.schema.js';
 import { ApiError, ErrorCode, validationError } from './api-error.js';
 
@@ -39,7 +40,7 @@ export function toStockLevel(sku: JournalSku, at: number): StockLevel {
     skuId: sku.skuId,
     total: sku.total,
     reserved: sku.reserved,
-    available: sku.total - sku.reserved,
+    available: availableOf(sku),
     version: sku.version,
     updatedAt: new Date(at).toISOString(),
   };
@@ -100,7 +101,7 @@ function failure(request: AdminRequest, reason: string, entry: JournalEntry): Ap
       );
     case 'INSUFFICIENT_STOCK':
       return new ApiError(409, ErrorCode.NOT_ENOUGH_STOCK, `Not enough stock of SKU ${skuId}`, {
-        details: { skuId, requested: request.amount, available: sku ? sku.total - sku.reserved : null },
+        details: { skuId, requested: request.amount, available: sku ? availableOf(sku) : null },
       });
     case 'SKU_NOT_FOUND':
       return new ApiError(404, ErrorCode.SKU_NOT_FOUND, `SKU ${skuId} not found`, { details: { skuId } });

@@ -1,5 +1,5 @@
 import type { JournalEntry, JournalSku, KafkaTopics } from '@inventory/core';
-import { changedSkus, reservationFailedReason, StockCode } from '@inventory/core';
+import { availableOf, changedSkus, reservationFailedReason, StockCode } from '@inventory/core';
 import { LosslessNumber, stringify } from 'lossless-json';
 import { v5 as uuidv5 } from 'uuid';
 
@@ -152,7 +152,7 @@ function adjustedEvents(entry: JournalEntry, t: KafkaTopics): Draft[] {
       delta: s.dTotal,
       total: s.total,
       reserved: s.reserved,
-      available: s.total - s.reserved,
+      available: availableOf(s),
       reason: entry.reason ?? entry.action.toUpperCase(),
       version: s.version,
       correlationId: entry.correlationId,
@@ -171,8 +171,12 @@ export type LowStockThresholds = ReadonlyMap<string, number>;
  * crossing emits: a SKU already below its threshold stays silent until it rises to it again.
  */
 function levelEvents(entry: JournalEntry, s: JournalSku, t: KafkaTopics, threshold?: number): Draft[] {
-  const after = s.total - s.reserved;
-  const before = s.total - s.dTotal - (s.reserved - s.dReserved);
+  const after = availableOf(s);
+  const before = availableOf({
+    total: s.total - s.dTotal,
+    reserved: s.reserved - s.dReserved,
+    safety: (s.safety ?? 0) - (s.dSafety ?? 0),
+  });
   const zero =
     before > 0 && after <= 0 ? 'stock.depleted' : before <= 0 && after > 0 ? 'stock.restored' : undefined;
   const low = threshold !== undefined && before >= threshold && after < threshold;

@@ -1,8 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { expire } from '../stock/commands/expire.command.js';
 import { stockCommands } from '../stock/commands/index.js';
 import { CROSS_SHARD_SCRIPTS } from '../stock/cross-shard/cross-shard.calls.js';
-import { luaScript, luaScriptNames } from './lua.scripts.js';
+import { luaDirectory, luaScript, luaScriptNames } from './lua.scripts.js';
 
 describe('lua/', () => {
   const scripts = luaScriptNames().map(luaScript);
@@ -32,7 +33,9 @@ describe('lua/', () => {
       for (const word of ['KEYS[1]', 'ARGV[1]', 'Returns', 'Writes'])
         expect(script.lua, script.name).toContain(word);
       expect(script.lua, script.name).toContain('local rcall = redis.call');
-      expect(lines.length, script.name).toBeLessThanOrEqual(62);
+      // The script's own file; its includes (lua/includes/) are counted in theirs.
+      const own = readFileSync(new URL(`${script.name}.lua`, luaDirectory), 'utf8').split('\n');
+      expect(own.length, script.name).toBeLessThanOrEqual(80);
     }
   });
 

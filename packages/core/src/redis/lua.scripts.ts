@@ -22,11 +22,21 @@ export interface ScriptCall {
 
 const scripts = new Map<string, LuaScript>();
 
-/** lua/<name>.lua, read once per process. */
+/** A line `--- @include "<name>"` stands for the text of lua/includes/<name>.lua. */
+const includeLine = /^--- @include "([a-z-]+)"$/gm;
+
+/** The script's text with its includes spliced in (one level: an include includes nothing). */
+function withIncludes(lua: string): string {
+  return lua.replace(includeLine, (_line, name: string) =>
+    readFileSync(new URL(`includes/${name}.lua`, luaDirectory), 'utf8').trimEnd(),
+  );
+}
+
+/** lua/<name>.lua, read once per process, includes spliced in. */
 export function luaScript(name: string): LuaScript {
   let script = scripts.get(name);
   if (!script) {
-    const lua = readFileSync(new URL(`${name}.lua`, luaDirectory), 'utf8');
+    const lua = withIncludes(readFileSync(new URL(`${name}.lua`, luaDirectory), 'utf8'));
     script = { name, lua, sha: createHash('sha1').update(lua).digest('hex') };
     scripts.set(name, script);
   }

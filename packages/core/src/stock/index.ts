@@ -8,6 +8,7 @@ export {
   type RedisGuardReport,
   type RedisSettings,
 } from './redis.guard.js';
+export { availableOf } from './stock.available.js';
 export { createStockBatch, type StockBatch } from './stock.batch.js';
 export {
   isJournaledCode,
@@ -45,6 +46,14 @@ export {
   readJournal,
 } from './stock.journal.js';
 export { createStockKeys, type StockKeys } from './stock.keys.js';
+export {
+  type LocationEntry,
+  type LocationStock,
+  locationsOfHash,
+  publishLocations,
+  readRegistry,
+  readSkuLocations,
+} from './stock.locations.js';
 export { createStockRunner, type StockRunner, type StockRunnerOptions } from './stock.runner.js';
 export { type SkuPage, scanCursorPattern } from './stock.scan.js';
 export {
@@ -55,6 +64,7 @@ export {
   STOCK_SCRIPT_SECONDS,
 } from './stock.timing.js';
 export type * from './stock.types.js';
+export { DEFAULT_LOCATION } from './stock.types.js';
 export {
   bulkItemErrors,
   hasForbiddenText,

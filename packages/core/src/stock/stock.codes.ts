@@ -20,6 +20,8 @@ export enum StockCode {
   TOTAL_LIMIT = -12,
   /** Internal: the SKU keys passed do not match the reservation record; nothing was written, retry. */
   STALE_KEYS = -13,
+  /** A location the command names is inactive or unknown (docs/locations.md). */
+  LOCATION_NOT_FOUND = -14,
 }
 
 /** Failure reasons a script can report (every code except OK, REPLAY and the internal STALE_KEYS). */
@@ -40,6 +42,7 @@ const reasonByCode = new Map<number, StockFailureReason>([
   [StockCode.EXISTS, 'EXISTS'],
   [StockCode.NOT_DUE, 'NOT_DUE'],
   [StockCode.TOTAL_LIMIT, 'TOTAL_LIMIT'],
+  [StockCode.LOCATION_NOT_FOUND, 'LOCATION_NOT_FOUND'],
 ]);
 
 /** Maps a final (non-REPLAY, non-STALE) script code to an outcome; throws on a code it does not know. */

@@ -1,7 +1,15 @@
 import type { RedisClient } from '../redis/redis.groups.js';
 import { StockCode } from './stock.codes.js';
 import { StockJournalParseError } from './stock.errors.js';
-import type { FailedItem, JournalEntry, JournalSku, OrderItem, StockAction } from './stock.types.js';
+import type {
+  FailedItem,
+  JournalEntry,
+  JournalSku,
+  LocationQuantity,
+  OrderItem,
+  ShortItem,
+  StockAction,
+} from './stock.types.js';
 
 const actions = new Set<string>([
   'init',
@@ -9,6 +17,7 @@ const actions = new Set<string>([
   'add',
   'decrease',
   'bulk',
+  'transfer',
   'reserve',
   'confirm',
   'release',
@@ -40,11 +49,32 @@ function list(o: Json, k: string): unknown[] {
   return Array.isArray(v) ? v : [];
 }
 
-/** Items as the scripts write them, `[[skuId, quantity], …]`; anything but an array is none. */
+/**
+ * Items as the scripts write them, `[[skuId, quantity, allocations?], …]`, where allocations is
+ * `[[locationId, quantity], …]` and absent for an item held all at `default`; anything but an
+ * array is none.
+ */
 export function toOrderItems(raw: unknown): OrderItem[] {
-  return (Array.isArray(raw) ? raw : []).map((pair) => {
-    const [skuId, quantity] = pair as [string, number];
-    return { skuId: String(skuId), quantity: Number(quantity) };
+  return (Array.isArray(raw) ? raw : []).map((row) => {
+    const [skuId, quantity, held] = row as [string, number, unknown];
+    const item: OrderItem = { skuId: String(skuId), quantity: Number(quantity) };
+    if (Array.isArray(held) && held.length > 0) item.allocations = toAllocations(held);
+    return item;
+  });
+}
+
+function toAllocations(raw: unknown[]): LocationQuantity[] {
+  return raw.map((pair) => {
+    const [locationId, quantity] = pair as [string, number];
+    return { locationId: String(locationId), quantity: Number(quantity) };
+  });
+}
+
+/** A partial reserve's `[[skuId, requested, reserved], …]`. */
+function toShort(raw: unknown[]): ShortItem[] {
+  return raw.map((row) => {
+    const [skuId, requested, reserved] = row as [string, number, number];
+    return { skuId: String(skuId), requested: Number(requested), reserved: Number(reserved) };
   });
 }
 
@@ -55,14 +85,17 @@ export function parseOrderItems(json: string | null | undefined): OrderItem[] {
 
 type Counter = number | null | undefined;
 
-/** Reserve writes [skuId, requested, available]; bulk adds [code, total, reserved]. */
+/**
+ * Reserve writes [skuId, requested, available, locationId?] (the location the item named); bulk
+ * writes [skuId, requested, available, code, total, reserved].
+ */
 function toFailed(raw: unknown[]): FailedItem[] {
   return raw.map((row) => {
-    const [skuId, requested, available, code, total, reserved] = row as [
+    const [skuId, requested, available, fourth, total, reserved] = row as [
       string,
       number,
       Counter,
-      number | undefined,
+      number | string | undefined,
       Counter,
       Counter,
     ];
@@ -71,6 +104,8 @@ function toFailed(raw: unknown[]): FailedItem[] {
       requested: Number(requested),
       available: available ?? null,
     };
+    if (typeof fourth === 'string') return { ...item, locationId: fourth };
+    const code = fourth;
     if (code === undefined) return item;
     return { ...item, code: code as StockCode, total: total ?? null, reserved: reserved ?? null };
   });
@@ -106,13 +141,26 @@ export function parseJournalEntry(raw: string): JournalEntry {
     reason: optStr(o, 'reason'),
     idempotencyKey: optStr(o, 'idempotencyKey'),
     digest: optStr(o, 'digest'),
+    ...locationFields(o),
     ...(o.part === true ? { part: true as const } : {}),
     ...(o.stage === 'begin' ? { stage: 'begin' as const } : {}),
     expiresAt: typeof expiresAt === 'number' ? expiresAt : undefined,
     skus: list(o, 'skus') as JournalSku[],
     items: toOrderItems(o.items),
     failedItems: toFailed(list(o, 'failedItems')),
+    ...(list(o, 'shortItems').length > 0 ? { shortItems: toShort(list(o, 'shortItems')) } : {}),
   };
+}
+
+/** The location fields of admin writes and transfers, present only when the entry has them. */
+function locationFields(o: Json): Partial<JournalEntry> {
+  const fields: Partial<JournalEntry> = {};
+  for (const key of ['locationId', 'fromLocationId', 'toLocationId'] as const) {
+    const value = optStr(o, key);
+    if (value !== undefined) fields[key] = value;
+  }
+  if (typeof o.quantity === 'number') fields.quantity = o.quantity;
+  return fields;
 }
 
 export interface JournalRecord {

@@ -18,6 +18,8 @@ export interface StockKeys {
   readonly journal: string;
   /** `Prestored`: marker that Redis holds restored, current data. */
   readonly restored: string;
+  /** `Plocations`: the active locations (id → priority) the scripts source from (docs/locations.md). */
+  readonly locations: string;
   /** SCAN MATCH pattern of every SKU hash of this key set. */
   readonly stockPattern: string;
   /** The skuId of a SKU hash key of this key set, or null for any other key. */
@@ -39,6 +41,7 @@ export function createStockKeys(prefix: string): StockKeys {
     deadlines: `${prefix}deadlines`,
     journal: `${prefix}journal`,
     restored: `${prefix}restored`,
+    locations: `${prefix}locations`,
     stockPattern: stockKeyPattern(prefix),
     skuIdOf: (key) => skuIdOfStockKey(prefix, key),
   };

@@ -3,6 +3,7 @@ import { isCluster, pipelineInGroups, type RedisClient } from '../redis/redis.gr
 import type { PlanContext, StockSettings } from './commands/command.js';
 import { expire } from './commands/expire.command.js';
 import type { StockCommandMethods } from './commands/index.js';
+import { availableOf } from './stock.available.js';
 import { commandMethods, createStockBatch, newJob, type StockBatch } from './stock.batch.js';
 import { type ExecutorDeps, executeStockJobs } from './stock.executor.js';
 import { parseOrderItems } from './stock.journal.js';
@@ -48,17 +49,19 @@ export interface StockRunner extends StockCommandMethods {
   listSkus(cursor: string, limit: number): Promise<SkuPage>;
 }
 
-const skuFields = ['total', 'reserved', 'version', 'updatedAt'] as const;
+const skuFields = ['total', 'reserved', 'version', 'updatedAt', 'safety'] as const;
 
 function toSkuState(skuId: string, values: (string | null)[] | undefined): SkuState | null {
-  const [total, reserved, version, updatedAt] = (values ?? []).map((v) => (v === null ? null : Number(v)));
+  const [total, reserved, version, updatedAt, safety] = (values ?? []).map((v) =>
+    v === null ? null : Number(v),
+  );
   if (total === null || total === undefined) return null;
   const r = reserved ?? 0;
   return {
     skuId,
     total,
     reserved: r,
-    available: total - r,
+    available: availableOf({ total, reserved: r, safety: safety ?? undefined }),
     version: version ?? 0,
     updatedAt: updatedAt ?? 0,
   };

@@ -55,6 +55,7 @@ export function createShardKeys(prefix: string, shard: number): StockKeys {
     deadlines: `${tagged}deadlines`,
     journal: `${tagged}journal`,
     restored: `${tagged}restored`,
+    locations: `${tagged}locations`,
     stockPattern: `${escapeGlob(`${tagged}stock:`)}*`,
     skuIdOf: (key) => (key.startsWith(`${tagged}stock:`) ? key.slice(tagged.length + 6) : null),
   };

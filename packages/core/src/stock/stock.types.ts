@@ -9,6 +9,7 @@ export type StockAction =
   | 'add'
   | 'decrease'
   | 'bulk'
+  | 'transfer'
   | 'reserve'
   | 'confirm'
   | 'release'
@@ -30,6 +31,36 @@ export interface CommandContext {
 export interface OrderItem {
   skuId: string;
   quantity: number;
+  /** Reserve: the one location to take it from; absent: sourced by priority (docs/locations.md). */
+  locationId?: string;
+  /** What a reservation holds: which location holds how much; absent: all at `default`. */
+  allocations?: LocationQuantity[];
+}
+
+export interface LocationQuantity {
+  locationId: string;
+  quantity: number;
+}
+
+/** The location a command names when it names none (docs/locations.md). */
+export const DEFAULT_LOCATION = 'default';
+
+/** One location's change in a journal entry's SKU record, and its state after. */
+export interface JournalLocation {
+  locationId: string;
+  dTotal: number;
+  dReserved: number;
+  total: number;
+  reserved: number;
+  safetyStock: number;
+  backorderLimit: number;
+}
+
+/** A partial reservation's item that got less than it asked for. */
+export interface ShortItem {
+  skuId: string;
+  requested: number;
+  reserved: number;
 }
 
 export interface SkuState {
@@ -50,6 +81,12 @@ export interface JournalSku {
   total: number;
   reserved: number;
   version: number;
+  /** The SKU's safety stock over its locations, when not 0: available = total − reserved − safety. */
+  safety?: number;
+  /** How much this entry changed `safety` (absent: 0). */
+  dSafety?: number;
+  /** Per location, when a location other than `default` (or a setting) changed; absent: all at default. */
+  locations?: JournalLocation[];
 }
 
 export interface FailedItem {
@@ -58,6 +95,8 @@ export interface FailedItem {
   requested: number;
   /** `null` for an unknown SKU. */
   available: number | null;
+  /** Reserve: the location the item named. */
+  locationId?: string;
   /** Bulk only: why this item failed, and the SKU's unchanged counters (`null` when unknown). */
   code?: StockCode;
   total?: number | null;
@@ -89,9 +128,16 @@ export interface JournalEntry {
   part?: true;
   stage?: 'begin';
   expiresAt?: number;
+  /** Admin writes naming a location; transfers: the two sides and the quantity. */
+  locationId?: string;
+  fromLocationId?: string;
+  toLocationId?: string;
+  quantity?: number;
   skus: JournalSku[];
   items: OrderItem[];
   failedItems: FailedItem[];
+  /** A partial reserve: the items that got less than they asked for (absent when none). */
+  shortItems?: ShortItem[];
 }
 
 export interface FieldError {
@@ -103,7 +149,7 @@ export interface FieldError {
 /** Rejected by the runner before Redis: nothing was written or journaled. */
 export interface InputRejected {
   ok: false;
-  reason: 'INVALID_ORDER' | 'INVALID_QUANTITY' | 'INVALID_SKU_ID' | 'INVALID_BULK';
+  reason: 'INVALID_ORDER' | 'INVALID_QUANTITY' | 'INVALID_SKU_ID' | 'INVALID_BULK' | 'INVALID_LOCATION';
   replayed: false;
   journaled: false;
   entry: null;

@@ -96,13 +96,26 @@ export function normalizeItems(items: unknown): ItemsCheck {
   }
   const errors: FieldError[] = [];
   const merged = new Map<string, number>();
+  const locations = new Map<string, string | undefined>();
   items.forEach((item: Partial<OrderItem> | null | undefined, i) => {
     const skuError = skuIdError(item?.skuId, `items[${i}].skuId`);
     const qtyError = quantityError(item?.quantity, `items[${i}].quantity`);
-    if (skuError) errors.push(skuError);
-    if (qtyError) errors.push(qtyError);
-    if (skuError || qtyError || !item) return;
-    merged.set(item.skuId as string, (merged.get(item.skuId as string) ?? 0) + (item.quantity as number));
+    const locError =
+      item?.locationId === undefined ? null : locationIdError(item.locationId, `items[${i}].locationId`);
+    for (const error of [skuError, qtyError, locError]) if (error) errors.push(error);
+    if (skuError || qtyError || locError || !item) return;
+    const skuId = item.skuId as string;
+    // The same SKU twice adds up, but only from the same place: one item cannot name two.
+    if (merged.has(skuId) && locations.get(skuId) !== item.locationId) {
+      errors.push({
+        field: `items[${i}].locationId`,
+        value: item.locationId ?? null,
+        reason: 'differs from an earlier item of the same SKU',
+      });
+      return;
+    }
+    merged.set(skuId, (merged.get(skuId) ?? 0) + (item.quantity as number));
+    locations.set(skuId, item.locationId);
   });
   if (merged.size > STOCK_LIMITS.maxDistinctSkus) {
     errors.push({
@@ -116,7 +129,25 @@ export function normalizeItems(items: unknown): ItemsCheck {
     if (error) errors.push(error);
   }
   if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, items: [...merged].map(([skuId, quantity]) => ({ skuId, quantity })) };
+  return {
+    ok: true,
+    items: [...merged].map(([skuId, quantity]) => {
+      const locationId = locations.get(skuId);
+      return locationId === undefined ? { skuId, quantity } : { skuId, quantity, locationId };
+    }),
+  };
+}
+
+/** A location id: 1…64 of letters, digits, `.`, `_`, `-`, starting with a letter or digit. */
+export const LOCATION_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export function locationIdError(value: unknown, field: string): FieldError | null {
+  if (typeof value === 'string' && LOCATION_ID_PATTERN.test(value)) return null;
+  return {
+    field,
+    value,
+    reason: 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit',
+  };
 }
 
 /** A bulk delta: a non-zero integer of at most a quantity's size either way. */

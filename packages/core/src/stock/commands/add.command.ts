@@ -9,7 +9,7 @@ export interface AdjustInput extends AdjustmentInput {
   quantity: number;
 }
 
-export type AddOutcome = StockResult<'TOTAL_LIMIT' | IdempotencyReuse>;
+export type AddOutcome = StockResult<'TOTAL_LIMIT' | 'LOCATION_NOT_FOUND' | IdempotencyReuse>;
 
 export const add: StockCommand<AdjustInput, AddOutcome> = {
   action: 'add',

@@ -44,6 +44,7 @@ describe('reserve', () => {
       'inv:reservation:12345678901234567891',
       'inv:deadlines',
       'inv:journal',
+      'inv:locations',
       'inv:{A}:stock',
       'inv:{B}:stock',
       'inv:restored',
@@ -58,10 +59,13 @@ describe('reserve', () => {
       'kafka:order.placed',
       '12345678901234567891',
       'number',
+      '',
       'A',
       5,
+      '',
       'B',
       1,
+      '',
     ]);
   });
 
@@ -96,11 +100,18 @@ describe('set, add and decrease', () => {
     const plan = add.plan(context, { ...who, skuId: 'A', quantity: 5 }, []);
     expect('errors' in plan).toBe(false);
     if ('errors' in plan) return;
-    expect(plan.keys).toEqual(['inv:{A}:stock', 'inv:idem:event:new-id', 'inv:journal', 'inv:restored']);
-    expect(plan.args).toHaveLength(10);
+    expect(plan.keys).toEqual([
+      'inv:{A}:stock',
+      'inv:idem:event:new-id',
+      'inv:journal',
+      'inv:locations',
+      'inv:restored',
+    ]);
+    expect(plan.args).toHaveLength(11);
+    expect(plan.args.at(-1)).toBe(''); // no location: `default`
   });
 
-  it('when set has an expected version, passes it last', () => {
+  it('when set has an expected version, passes it after the idempotency key, then the location settings', () => {
     const plan = set.plan(
       context,
       {
@@ -114,8 +125,7 @@ describe('set, add and decrease', () => {
     );
     if ('errors' in plan) throw new Error('rejected');
     expect(plan.keys[1]).toBe('inv:idem:k');
-    expect(plan.args.at(-1)).toBe(0);
-    expect(plan.args.at(-2)).toBe('k');
+    expect(plan.args.slice(-6)).toEqual(['', 'k', 0, '', '', '']); // reason, key, version, location, settings
   });
 
   it('when the quantity or skuId is bad, rejects with INVALID_QUANTITY or INVALID_SKU_ID', () => {

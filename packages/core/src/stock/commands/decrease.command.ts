@@ -5,7 +5,9 @@ import { type StockCommand, skuShard } from './command.js';
 
 /** decrease: stock out, total -= quantity when that much is available (not reserved). Script: lua/decrease.lua. */
 
-export type DecreaseOutcome = StockResult<'INSUFFICIENT_STOCK' | 'SKU_NOT_FOUND' | IdempotencyReuse>;
+export type DecreaseOutcome = StockResult<
+  'INSUFFICIENT_STOCK' | 'SKU_NOT_FOUND' | 'LOCATION_NOT_FOUND' | IdempotencyReuse
+>;
 
 export const decrease: StockCommand<AdjustInput, DecreaseOutcome> = {
   action: 'decrease',

@@ -7,13 +7,14 @@ import { init } from './init.command.js';
 import { release } from './release.command.js';
 import { reserve } from './reserve.command.js';
 import { set } from './set.command.js';
+import { transfer } from './transfer.command.js';
 
 /**
  * The stock commands callers run, by name. `<name>.command.ts` holds a command's input rules,
  * its input and outcome types and its KEYS/ARGV; `lua/<name>.lua` is its script; its journal
  * entries carry action `<name>`. (expire is the runner's own: see expireDue.)
  */
-export const stockCommands = { init, set, add, decrease, bulk, reserve, confirm, release } as const;
+export const stockCommands = { init, set, add, decrease, bulk, transfer, reserve, confirm, release } as const;
 
 export type StockCommands = typeof stockCommands;
 export type StockCommandName = keyof StockCommands;
@@ -45,4 +46,5 @@ export { type Interpreted, interpret, type StockScriptReply } from './outcome.js
 export type { ReleaseInput, ReleaseOutcome } from './release.command.js';
 export type { ReserveInput, ReserveOutcome } from './reserve.command.js';
 export type { SetInput, SetOutcome } from './set.command.js';
-export { add, bulk, confirm, decrease, init, release, reserve, set };
+export type { TransferInput, TransferOutcome } from './transfer.command.js';
+export { add, bulk, confirm, decrease, init, release, reserve, set, transfer };

@@ -21,9 +21,20 @@ export interface ReserveInput extends OrderInput {
   items: OrderItem[];
   /** Overrides the runner's reservation TTL. */
   ttlSeconds?: number;
+  /** false: each item from one location alone (docs/locations.md, "Sourcing"); default true. */
+  allowSplit?: boolean;
+  /** Hold what there is and report the rest (HTTP only; the saga is all or nothing). */
+  allowPartial?: boolean;
 }
 
-export type ReserveOutcome = StockResult<'INSUFFICIENT_STOCK' | 'SKU_NOT_FOUND' | 'INVALID_ORDER'>;
+export type ReserveOutcome = StockResult<
+  'INSUFFICIENT_STOCK' | 'SKU_NOT_FOUND' | 'INVALID_ORDER' | 'LOCATION_NOT_FOUND'
+>;
+
+/** ARGV options of lua/reserve.lua: S = no split, P = partial. */
+export function reserveOptions(input: Pick<ReserveInput, 'allowSplit' | 'allowPartial'>): string {
+  return `${input.allowSplit === false ? 'S' : ''}${input.allowPartial === true ? 'P' : ''}`;
+}
 
 export const reserve: StockCommand<ReserveInput, ReserveOutcome, ScriptPlan | CrossShardOrder> = {
   action: 'reserve',
@@ -52,12 +63,13 @@ export const reserve: StockCommand<ReserveInput, ReserveOutcome, ScriptPlan | Cr
       return { crossShard: checked.items };
     const ttl = input.ttlSeconds ?? pc.settings.reservationTtlSeconds;
     const eventId = input.eventId ?? pc.newId();
-    const keys = [pc.keys.reservation(input.orderId), pc.keys.deadlines, pc.keys.journal];
+    const keys = [pc.keys.reservation(input.orderId), pc.keys.deadlines, pc.keys.journal, pc.keys.locations];
     const args: (string | number)[] = [pc.now, pc.now + ttl * 1000, pc.settings.finishedTtlSeconds];
     args.push(...contextArgs(input, eventId), input.orderId, input.orderIdType satisfies OrderIdType);
+    args.push(reserveOptions(input));
     for (const item of checked.items) {
       keys.push(pc.keys.stock(item.skuId));
-      args.push(item.skuId, item.quantity);
+      args.push(item.skuId, item.quantity, item.locationId ?? '');
     }
     keys.push(pc.keys.restored);
     return { action: 'reserve', keys, args };

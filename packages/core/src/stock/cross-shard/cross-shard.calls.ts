@@ -32,7 +32,13 @@ export interface OrderCall extends CommandContext {
 
 export type SettleAction = 'confirm' | 'release' | 'expire';
 
-const pairs = (items: readonly OrderItem[]) => items.flatMap((i) => [i.skuId, i.quantity]);
+/**
+ * The location an item named. The coordinator records a named location as the item's allocation
+ * (`[skuId, qty, [[locationId, qty]]]`), so a retry that reads the record back names it again.
+ */
+const namedLocation = (i: OrderItem) => i.locationId ?? i.allocations?.[0]?.locationId ?? '';
+const triples = (items: readonly OrderItem[]) =>
+  items.flatMap((i) => [i.skuId, i.quantity, namedLocation(i)]);
 /** The coordinator scripts' keys, on the order's home shard. */
 const coordinatorKeys = ({ keys }: PlanContext, orderId: string) => [
   keys.reservation(orderId),
@@ -41,7 +47,14 @@ const coordinatorKeys = ({ keys }: PlanContext, orderId: string) => [
   keys.restored,
 ];
 
-const asArrays = (items: readonly OrderItem[]) => JSON.stringify(items.map((i) => [i.skuId, i.quantity]));
+const asArrays = (items: readonly OrderItem[]) =>
+  JSON.stringify(
+    items.map((i) =>
+      namedLocation(i) === ''
+        ? [i.skuId, i.quantity]
+        : [i.skuId, i.quantity, [[namedLocation(i), i.quantity]]],
+    ),
+  );
 
 export function beginOrder(
   pc: PlanContext,
@@ -65,17 +78,30 @@ export function beginOrder(
   };
 }
 
-export function reservePart(pc: PlanContext, order: OrderCall, items: readonly OrderItem[]): ScriptCall {
+/** `options`: lua/reserve-part.lua's (S = no split). */
+export function reservePart(
+  pc: PlanContext,
+  order: OrderCall,
+  items: readonly OrderItem[],
+  options = '',
+): ScriptCall {
   const { keys } = pc;
   return {
     script: luaScript('reserve-part'),
-    keys: [keys.part(order.orderId), keys.journal, ...items.map((i) => keys.stock(i.skuId)), keys.restored],
+    keys: [
+      keys.part(order.orderId),
+      keys.journal,
+      keys.locations,
+      ...items.map((i) => keys.stock(i.skuId)),
+      keys.restored,
+    ],
     args: [
       pc.now,
       ...contextArgs(order, `${order.eventId}:${pc.shard}`),
       order.orderId,
       order.orderIdType,
-      ...pairs(items),
+      options,
+      ...triples(items),
     ],
   };
 }

@@ -103,6 +103,13 @@ function orderCall(
   };
 }
 
+/** A part that could not be held, and which code wins when parts disagree (as lua/reserve.lua ranks them). */
+const FAILED_PART_RANK: Partial<Record<number, number>> = {
+  [StockCode.INSUFFICIENT_STOCK]: 1,
+  [StockCode.LOCATION_NOT_FOUND]: 2,
+  [StockCode.SKU_NOT_FOUND]: 3,
+};
+
 /** Reserve: begin on the home shard, hold every part, then commit, or release the parts and fail. */
 export async function reserveAcrossShards(
   deps: ExecutorDeps,
@@ -125,15 +132,16 @@ export async function reserveAcrossShards(
     deps,
     [...itemsByShard(deps, stored)].map(([shard, part]) => ({
       shard,
-      call: reservePart(deps.context(shard), order, part),
+      call: reservePart(deps.context(shard), order, part, input.allowSplit === false ? 'S' : ''),
     })),
   );
   let code: number = StockCode.OK;
   const failedItems: unknown[] = [];
   for (const [partCode, json] of held) {
-    if (partCode === StockCode.INSUFFICIENT_STOCK || partCode === StockCode.SKU_NOT_FOUND) {
+    if (FAILED_PART_RANK[partCode] !== undefined) {
       failedItems.push(...(JSON.parse(json) as unknown[]));
-      if (code !== StockCode.INVALID_ORDER && code !== StockCode.SKU_NOT_FOUND) code = partCode;
+      if (code !== StockCode.INVALID_ORDER && (FAILED_PART_RANK[code] ?? 0) < FAILED_PART_RANK[partCode])
+        code = partCode;
     } else if (partCode === StockCode.INVALID_ORDER) code = StockCode.INVALID_ORDER;
   }
   if (code === StockCode.OK) {

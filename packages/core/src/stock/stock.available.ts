@@ -1,0 +1,8 @@
+/**
+ * A SKU's available: total − reserved − its safety stock over all locations (docs/locations.md).
+ * One function, so the API, the events and the thresholds compute it the same way; a SKU without
+ * safety stock reads as before locations existed.
+ */
+export function availableOf(sku: { total: number; reserved: number; safety?: number | undefined }): number {
+  return sku.total - sku.reserved - (sku.safety ?? 0);
+}

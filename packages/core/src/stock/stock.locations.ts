@@ -1,0 +1,107 @@
+import type { RedisClient } from '../redis/redis.groups.js';
+import type { ShardLayout } from './stock.shards.js';
+import { DEFAULT_LOCATION } from './stock.types.js';
+
+/**
+ * Stock per location in the live store (docs/locations.md): the registry of active locations that
+ * the scripts source from, and a SKU hash read per location. The layout of the hash is the one
+ * lua/includes/locations.lua reads and writes.
+ */
+
+export interface LocationEntry {
+  locationId: string;
+  /** Sourcing order: lower first, ties by id. */
+  priority: number;
+  active: boolean;
+}
+
+/** One location's stock of a SKU. */
+export interface LocationStock {
+  locationId: string;
+  total: number;
+  reserved: number;
+  safetyStock: number;
+  backorderLimit: number;
+  /** total − reserved − safetyStock; below 0 only by a backorder (or a raised safety stock). */
+  available: number;
+}
+
+/**
+ * Replaces every shard's registry with the active locations (and `default`, always active), so a
+ * registry rebuilt from the durable list converges whatever it held before. One MULTI per shard:
+ * a script sees the old registry or the new one, never half of it.
+ */
+export async function publishLocations(
+  redis: RedisClient,
+  layout: ShardLayout,
+  locations: readonly LocationEntry[],
+): Promise<void> {
+  const active = locations.filter((l) => l.active && l.locationId !== DEFAULT_LOCATION);
+  const defaultPriority = locations.find((l) => l.locationId === DEFAULT_LOCATION)?.priority ?? 0;
+  const fields = [DEFAULT_LOCATION, defaultPriority, ...active.flatMap((l) => [l.locationId, l.priority])];
+  await Promise.all(
+    Array.from({ length: layout.count }, async (_, shard) => {
+      const key = layout.keys(shard).locations;
+      await redis
+        .multi()
+        .del(key)
+        .hset(key, ...fields)
+        .exec();
+    }),
+  );
+}
+
+/** The active locations (id → priority) of one shard's registry; only `default` before any was created. */
+export async function readRegistry(
+  redis: RedisClient,
+  layout: ShardLayout,
+  shard = 0,
+): Promise<Map<string, number>> {
+  const hash = await redis.hgetall(layout.keys(shard).locations);
+  const entries = Object.entries(hash).map(([id, priority]) => [id, Number(priority)] as const);
+  return new Map(entries.length > 0 ? entries : [[DEFAULT_LOCATION, 0]]);
+}
+
+/**
+ * A SKU hash per location, sorted by id: `t:<id>`/`r:<id>` for the locations other than `default`
+ * (which holds the SKU's total and reserved minus theirs), `ss:<id>`/`bo:<id>` for any. Empty for
+ * an absent SKU.
+ */
+export function locationsOfHash(hash: Record<string, string>): LocationStock[] {
+  if (hash.total === undefined) return [];
+  const byId = new Map<string, Omit<LocationStock, 'available'>>();
+  const at = (locationId: string) => {
+    let loc = byId.get(locationId);
+    if (!loc) {
+      loc = { locationId, total: 0, reserved: 0, safetyStock: 0, backorderLimit: 0 };
+      byId.set(locationId, loc);
+    }
+    return loc;
+  };
+  const home = at(DEFAULT_LOCATION);
+  home.total = Number(hash.total);
+  home.reserved = Number(hash.reserved ?? 0);
+  const field = { t: 'total', r: 'reserved', ss: 'safetyStock', bo: 'backorderLimit' } as const;
+  for (const [name, value] of Object.entries(hash)) {
+    const match = /^(t|r|ss|bo):(.+)$/.exec(name);
+    const kind = match?.[1] as keyof typeof field | undefined;
+    const id = match?.[2];
+    if (!kind || !id || (id === DEFAULT_LOCATION && (kind === 't' || kind === 'r'))) continue;
+    at(id)[field[kind]] = Number(value);
+    if (kind === 't') home.total -= Number(value);
+    if (kind === 'r') home.reserved -= Number(value);
+  }
+  return [...byId.values()]
+    .sort((a, b) => (a.locationId < b.locationId ? -1 : a.locationId > b.locationId ? 1 : 0))
+    .map((l) => ({ ...l, available: l.total - l.reserved - l.safetyStock }));
+}
+
+/** One SKU's stock per location, read from its shard (empty for an absent SKU). */
+export async function readSkuLocations(
+  redis: RedisClient,
+  layout: ShardLayout,
+  skuId: string,
+): Promise<LocationStock[]> {
+  const keys = layout.keys(layout.shardOfSku(skuId));
+  return locationsOfHash(await redis.hgetall(keys.stock(skuId)));
+}
