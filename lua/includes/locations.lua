@@ -69,14 +69,15 @@ local function configure(sku, id, safetyStock, backorderLimit)
   changeOf(sku, id).settings = true
 end
 
--- The journal's record of a SKU: deltas and state after; `locations` only when a location other
--- than `default` (or a setting) changed, so a SKU that never left `default` journals as before.
+-- The journal's record of a SKU: deltas and state after; `locations` (each changed location's
+-- deltas and state after) once the SKU has a location other than `default` or a setting, so a SKU
+-- that never left `default` journals as before locations existed.
 local function skuRecord(sku, skuId)
   local rec = {skuId = skuId, dTotal = 0, dReserved = 0, total = sku.total, reserved = sku.reserved,
     version = sku.version}
   if sku.safety ~= 0 then rec.safety = sku.safety end
   if sku.safety ~= sku.safetyBefore then rec.dSafety = sku.safety - sku.safetyBefore end
-  local locations, detailed = {}, false
+  local locations, detailed = {}, #sku.ids > 1
   table.sort(sku.changedIds)
   for _, id in ipairs(sku.changedIds) do
     local loc, c = sku.locs[id], sku.changed[id]

@@ -1,6 +1,7 @@
 import type { JournalEntry, ReservationStatus } from '@inventory/core';
-import { changedSkus, StockCode } from '@inventory/core';
+import { changedSkus, recordItemsJson, StockCode } from '@inventory/core';
 import { type LowStockThresholds, type OutboundSettings, outboundEvents } from '../outbox/outbound.events.js';
+import { collectLocationRows, movementsOf, type StockLocationRow } from './journal.locations.js';
 
 /** One journal stream entry as read: its stream id, the raw JSON and the parsed entry. */
 export interface JournalMessage {
@@ -21,6 +22,7 @@ export function sortableJournalId(id: string): string {
 export interface LedgerRow {
   journal_id: string;
   sku_id: string;
+  location_id: string;
   delta_total: number;
   delta_reserved: number;
   total_after: number;
@@ -87,6 +89,7 @@ export interface HttpIdempotencyRow {
 export interface JournalRows {
   ledger: LedgerRow[];
   snapshots: SnapshotRow[];
+  locations: StockLocationRow[];
   reservations: ReservationRow[];
   outbox: OutboxRow[];
   processed: IdempotencyRow[];
@@ -141,12 +144,14 @@ export function toJournalRows(
   const rows: JournalRows = {
     ledger: [],
     snapshots: [],
+    locations: [],
     reservations: [],
     outbox: [],
     processed: [],
     httpIdempotency: [],
   };
   const latestSnapshot = new Map<string, SnapshotRow>();
+  const latestLocation = new Map<string, StockLocationRow>();
   const storedAt = new Date();
   // Stored ids name their shard first (unique); sortable ones last, so they order by time across
   // shards: an order's row can get entries from two shards (a cancel that raced its placed
@@ -158,22 +163,26 @@ export function toJournalRows(
     const id = prefix + streamId;
     const sortable = sortableJournalId(streamId) + suffix;
     for (const s of changedSkus(entry)) {
-      rows.ledger.push({
-        journal_id: id,
-        sku_id: s.skuId,
-        delta_total: s.dTotal,
-        delta_reserved: s.dReserved,
-        total_after: s.total,
-        reserved_after: s.reserved,
-        version: s.version,
-        action: entry.action,
-        reason: entry.reason ?? null,
-        order_id: entry.orderId ?? null,
-        causation_id: entry.causationId,
-        correlation_id: entry.correlationId,
-        actor: entry.actor,
-        created_at: at,
-      });
+      for (const m of movementsOf(s)) {
+        rows.ledger.push({
+          journal_id: id,
+          sku_id: s.skuId,
+          location_id: m.locationId,
+          delta_total: m.dTotal,
+          delta_reserved: m.dReserved,
+          total_after: m.total,
+          reserved_after: m.reserved,
+          version: s.version,
+          action: entry.action,
+          reason: entry.reason ?? null,
+          order_id: entry.orderId ?? null,
+          causation_id: entry.causationId,
+          correlation_id: entry.correlationId,
+          actor: entry.actor,
+          created_at: at,
+        });
+      }
+      collectLocationRows(latestLocation, s, sortable, at);
       const prev = latestSnapshot.get(s.skuId);
       if (!prev || prev.version < s.version) {
         latestSnapshot.set(s.skuId, {
@@ -194,7 +203,7 @@ export function toJournalRows(
         order_id: entry.orderId,
         order_id_type: entry.orderIdType ?? 'string',
         status: opening ? 'PENDING' : statusAfter(entry),
-        items: JSON.stringify(entry.items.map((i) => [i.skuId, i.quantity])),
+        items: recordItemsJson(entry.items),
         expires_at: entry.action === 'reserve' && entry.expiresAt ? new Date(entry.expiresAt) : null,
         action: opening ? 'begin' : entry.action,
         outcome: raw,
@@ -231,5 +240,6 @@ export function toJournalRows(
     }
   }
   rows.snapshots = [...latestSnapshot.values()];
+  rows.locations = [...latestLocation.values()];
   return rows;
 }

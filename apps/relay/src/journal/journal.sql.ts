@@ -25,14 +25,16 @@ function placeholders(columns: number, rows: number, row?: string): string {
 }
 
 function ledger(rows: JournalRows['ledger']): Statement[] {
-  // (journal_id, sku_id) is unique: a re-applied entry is ignored.
+  // (journal_id, sku_id, location_id) is unique: a re-applied entry is ignored.
   return chunks(rows).map((part) => ({
-    sql: `INSERT IGNORE INTO inventory_ledger (journal_id, sku_id, delta_total, delta_reserved, total_after,
-        reserved_after, version, action, reason, order_id, causation_id, correlation_id, actor, created_at)
-       VALUES ${placeholders(14, part.length)}`,
+    sql: `INSERT IGNORE INTO inventory_ledger (journal_id, sku_id, location_id, delta_total, delta_reserved,
+        total_after, reserved_after, version, action, reason, order_id, causation_id, correlation_id, actor,
+        created_at)
+       VALUES ${placeholders(15, part.length)}`,
     bindings: part.flatMap((r) => [
       r.journal_id,
       r.sku_id,
+      r.location_id,
       r.delta_total,
       r.delta_reserved,
       r.total_after,
@@ -65,6 +67,34 @@ function snapshots(rows: JournalRows['snapshots']): Statement[] {
       r.sku_id,
       r.total,
       r.reserved,
+      r.version,
+      r.last_journal_id,
+      r.updated_at,
+    ]),
+  }));
+}
+
+function stockLocations(rows: JournalRows['locations']): Statement[] {
+  // As the snapshot: only a newer SKU version wins, `version` assigned last.
+  return chunks(rows).map((part) => ({
+    sql: `INSERT INTO inventory_stock_location (sku_id, location_id, total, reserved, safety_stock,
+         backorder_limit, version, last_journal_id, updated_at)
+       VALUES ${placeholders(9, part.length)}
+       ON DUPLICATE KEY UPDATE
+         total = IF(VALUES(version) > version, VALUES(total), total),
+         reserved = IF(VALUES(version) > version, VALUES(reserved), reserved),
+         safety_stock = IF(VALUES(version) > version, VALUES(safety_stock), safety_stock),
+         backorder_limit = IF(VALUES(version) > version, VALUES(backorder_limit), backorder_limit),
+         last_journal_id = IF(VALUES(version) > version, VALUES(last_journal_id), last_journal_id),
+         updated_at = IF(VALUES(version) > version, VALUES(updated_at), updated_at),
+         version = GREATEST(version, VALUES(version))`,
+    bindings: part.flatMap((r) => [
+      r.sku_id,
+      r.location_id,
+      r.total,
+      r.reserved,
+      r.safety_stock,
+      r.backorder_limit,
       r.version,
       r.last_journal_id,
       r.updated_at,
@@ -156,6 +186,7 @@ export function recordStatements(rows: JournalRows): Statement[] {
   return [
     ...ledger(rows.ledger),
     ...snapshots(rows.snapshots),
+    ...stockLocations(rows.locations),
     ...reservations(rows.reservations),
     ...processed(rows.processed),
     ...httpIdempotency(rows.httpIdempotency),

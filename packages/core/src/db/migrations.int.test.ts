@@ -16,11 +16,13 @@ const TABLES = [
   'inventory_event_idempotency',
   'inventory_http_idempotency',
   'inventory_ledger',
+  'inventory_location',
   'inventory_meta',
   'inventory_outbox',
   'inventory_reservation',
   'inventory_sku_threshold',
   'inventory_snapshot',
+  'inventory_stock_location',
 ];
 
 const MIGRATIONS = [
@@ -28,6 +30,7 @@ const MIGRATIONS = [
   '20261126000001_inventory_sku_threshold.ts',
   '20261126000002_inventory_http_idempotency.ts',
   '20261207000001_inventory_shards.ts',
+  '20261208000001_inventory_locations.ts',
 ];
 
 /** An order id above 2^53: JSON.parse would turn it into 12345678901234567000. */
@@ -108,15 +111,17 @@ describe('inventory migrations', () => {
       { tableName: 'inventory_ledger', indexName: 'PRIMARY', columns: 'id' },
       {
         tableName: 'inventory_ledger',
-        indexName: 'uq_inventory_ledger_journal_sku',
-        columns: 'journal_id,sku_id',
+        indexName: 'uq_inventory_ledger_journal_sku_location',
+        columns: 'journal_id,sku_id,location_id',
       },
+      { tableName: 'inventory_location', indexName: 'PRIMARY', columns: 'location_id' },
       { tableName: 'inventory_meta', indexName: 'PRIMARY', columns: 'name' },
       { tableName: 'inventory_outbox', indexName: 'PRIMARY', columns: 'id' },
       { tableName: 'inventory_outbox', indexName: 'uq_inventory_outbox_event_id', columns: 'event_id' },
       { tableName: 'inventory_reservation', indexName: 'PRIMARY', columns: 'order_id' },
       { tableName: 'inventory_sku_threshold', indexName: 'PRIMARY', columns: 'sku_id' },
       { tableName: 'inventory_snapshot', indexName: 'PRIMARY', columns: 'sku_id' },
+      { tableName: 'inventory_stock_location', indexName: 'PRIMARY', columns: 'sku_id,location_id' },
     ]);
   });
 
@@ -139,6 +144,7 @@ describe('inventory migrations', () => {
       { indexName: 'ix_inventory_outbox_published_id', columns: 'published_at,id' },
       { indexName: 'ix_inventory_outbox_shard_published_id', columns: 'shard,published_at,id' },
       { indexName: 'ix_inventory_reservation_status_expires', columns: 'status,expires_at' },
+      { indexName: 'ix_inventory_stock_location_location', columns: 'location_id' },
     ]);
   });
 
@@ -162,7 +168,7 @@ describe('inventory migrations', () => {
     expect(stored?.payload).toBe(payload);
   });
 
-  it('when the same (journal_id, sku_id) is inserted twice with INSERT IGNORE, the second affects no row', async () => {
+  it('when the same (journal_id, sku_id, location) is inserted twice with INSERT IGNORE, the second affects no row', async () => {
     const [first] = await knex.raw(INSERT_IGNORE_LEDGER, ledgerRow('1769335200123-0', 'SKU-a'));
     const [again] = await knex.raw(INSERT_IGNORE_LEDGER, ledgerRow('1769335200123-0', 'SKU-a'));
     // Binary collation: a SKU id differing only in case is another SKU, not a duplicate.

@@ -3,6 +3,7 @@ import type { Logger } from '../logging/logger.js';
 import type { RedisClient } from '../redis/redis.groups.js';
 import type { StockKeys } from '../stock/stock.keys.js';
 import type { ShardLayout } from '../stock/stock.shards.js';
+import { restoreRegistry, restoreSkuLocations } from './restore.locations.js';
 import { onlyShardSkus } from './restore.orders.js';
 import { restoreReservations } from './restore.reservations.js';
 
@@ -26,6 +27,8 @@ export interface RestoreOptions {
 
 export interface RestoreReport {
   skus: number;
+  /** (SKU, location) rows: location fields written onto the SKU hashes. */
+  locations: number;
   reservations: number;
   openReservations: number;
   /** HTTP Idempotency-Keys still within their TTL, with their first outcomes. */
@@ -66,6 +69,8 @@ async function restoreSkus(o: RestoreOptions, page: number): Promise<number> {
     for (const r of rows) {
       if (!ownsSku(o, r.sku_id)) continue;
       count += 1;
+      // From scratch: the location fields (and their `safety` sum) follow in restoreSkuLocations.
+      pipeline.del(o.keys.stock(r.sku_id));
       pipeline.hset(o.keys.stock(r.sku_id), {
         total: r.total,
         reserved: r.reserved,
@@ -135,7 +140,8 @@ export async function purgeHttpIdempotency(knex: Knex, idempotencyTtlSeconds: nu
 }
 
 /**
- * Rebuilds the live store from MariaDB: SKU hashes from the snapshot, reservation records (with
+ * Rebuilds the live store from MariaDB: the location registry, SKU hashes from the snapshot and
+ * their location fields, reservation records (with
  * their first outcomes, so redelivered events still replay), the deadlines of open ones and the
  * HTTP Idempotency-Keys still within their TTL; then sets the marker. The caller must have
  * drained the journal first and must be the only relay. With a layout, only one shard: its SKUs,
@@ -144,11 +150,20 @@ export async function purgeHttpIdempotency(knex: Knex, idempotencyTtlSeconds: nu
 export async function restoreFromDatabase(o: RestoreOptions): Promise<RestoreReport> {
   const started = Date.now();
   const page = o.pageSize ?? 2_000;
+  await restoreRegistry(o);
   const skus = await restoreSkus(o, page);
+  const locations = await restoreSkuLocations(o, page);
   const [reservations, openReservations] = await restoreReservations(o, page);
   const idempotencyKeys = await restoreIdempotencyKeys(o, page);
   await o.redis.set(o.keys.restored, new Date().toISOString());
-  const report = { skus, reservations, openReservations, idempotencyKeys, ms: Date.now() - started };
+  const report = {
+    skus,
+    locations,
+    reservations,
+    openReservations,
+    idempotencyKeys,
+    ms: Date.now() - started,
+  };
   o.logger.info(report, 'Redis restored from MariaDB');
   return report;
 }

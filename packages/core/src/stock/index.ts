@@ -44,6 +44,7 @@ export {
   parseJournalFields,
   type ReadJournalOptions,
   readJournal,
+  recordItemsJson,
 } from './stock.journal.js';
 export { createStockKeys, type StockKeys } from './stock.keys.js';
 export {

@@ -78,6 +78,17 @@ function toShort(raw: unknown[]): ShortItem[] {
   });
 }
 
+/** Items as the scripts write them (the inverse of toOrderItems), as JSON text. */
+export function recordItemsJson(items: readonly OrderItem[]): string {
+  return JSON.stringify(
+    items.map((i) =>
+      i.allocations
+        ? [i.skuId, i.quantity, i.allocations.map((a) => [a.locationId, a.quantity])]
+        : [i.skuId, i.quantity],
+    ),
+  );
+}
+
 /** The `items` field of a reservation record or coordinator (JSON); absent or empty is none. */
 export function parseOrderItems(json: string | null | undefined): OrderItem[] {
   return json ? toOrderItems(JSON.parse(json)) : [];
