@@ -64,9 +64,13 @@ end
 -- Sets a location's safety stock and backorder limit (nil keeps the value).
 local function configure(sku, id, safetyStock, backorderLimit)
   local loc = locationOf(sku, id)
-  if safetyStock then sku.safety, loc.ss = sku.safety - loc.ss + safetyStock, safetyStock end
+  local c = changeOf(sku, id)
+  if safetyStock then
+    c.dSs = (c.dSs or 0) + safetyStock - loc.ss
+    sku.safety, loc.ss = sku.safety - loc.ss + safetyStock, safetyStock
+  end
   if backorderLimit then loc.bo = backorderLimit end
-  changeOf(sku, id).settings = true
+  c.settings = true
 end
 
 -- The journal's record of a SKU: deltas and state after; `locations` (each changed location's
@@ -85,6 +89,7 @@ local function skuRecord(sku, skuId)
     detailed = detailed or id ~= DEFAULT_LOCATION or c.settings == true
     locations[#locations + 1] = {locationId = id, dTotal = c.dT, dReserved = c.dR, total = loc.t,
       reserved = loc.r, safetyStock = loc.ss, backorderLimit = loc.bo}
+    if c.dSs and c.dSs ~= 0 then locations[#locations].dSafetyStock = c.dSs end
   end
   if detailed then rec.locations = locations end
   return rec

@@ -204,7 +204,11 @@ export function toJournalRows(
         order_id_type: entry.orderIdType ?? 'string',
         status: opening ? 'PENDING' : statusAfter(entry),
         items: recordItemsJson(entry.items),
-        expires_at: entry.action === 'reserve' && entry.expiresAt ? new Date(entry.expiresAt) : null,
+        // A reserve sets the deadline, an extend moves it; nothing else touches it.
+        expires_at:
+          (entry.action === 'reserve' || entry.action === 'extend') && entry.expiresAt
+            ? new Date(entry.expiresAt)
+            : null,
         action: opening ? 'begin' : entry.action,
         outcome: raw,
         last_journal_id: sortable,

@@ -2,6 +2,7 @@ import type { JournalEntry, JournalSku, KafkaTopics } from '@inventory/core';
 import { availableOf, changedSkus, reservationFailedReason, StockCode } from '@inventory/core';
 import { LosslessNumber, stringify } from 'lossless-json';
 import { v5 as uuidv5 } from 'uuid';
+import { type LowStockThresholds, thresholdEvents } from './outbound.levels.js';
 
 /** One CloudEvent ready for the outbox: the payload is the exact record value to publish. */
 export interface OutboundEvent {
@@ -25,18 +26,23 @@ function derivedId(entry: JournalEntry, type: string, part = ''): string {
   return uuidv5(`${entry.eventId}:${type}:${part}`, DERIVED_ID_NAMESPACE);
 }
 
-type Data = Record<string, unknown>;
+export type Data = Record<string, unknown>;
 
 /** The order id in the JSON type it arrived in; digits exact (LosslessNumber) for numbers. */
 function orderIdValue(entry: JournalEntry): unknown {
   return entry.orderIdType === 'number' ? new LosslessNumber(entry.orderId ?? '0') : entry.orderId;
 }
 
+/** Outcome items; `allocations` only for items held away from `default` (docs/locations.md). */
 function items(entry: JournalEntry) {
-  return entry.items.map((i) => ({ skuId: i.skuId, quantity: i.quantity }));
+  return entry.items.map((i) =>
+    i.allocations
+      ? { skuId: i.skuId, quantity: i.quantity, allocations: i.allocations }
+      : { skuId: i.skuId, quantity: i.quantity },
+  );
 }
 
-interface Draft {
+export interface Draft {
   id: string;
   type: string;
   topic: string;
@@ -81,6 +87,7 @@ function orderEvents(entry: JournalEntry, t: KafkaTopics): Draft[] {
             requestedQuantity: f.requested,
             quantity: f.requested,
             availableQuantity: f.available,
+            ...(f.locationId === undefined ? {} : { locationId: f.locationId }),
           })),
           occurredAt: entry.at,
         }),
@@ -161,49 +168,7 @@ function adjustedEvents(entry: JournalEntry, t: KafkaTopics): Draft[] {
   }));
 }
 
-/** Low-stock threshold per SKU id (`inventory_sku_threshold`); a SKU without one is absent. */
-export type LowStockThresholds = ReadonlyMap<string, number>;
-
-/**
- * The level events of one SKU change, in the order they happened on the way down: `stock.low` when
- * available fell strictly below the SKU's threshold (it was at or above it before), then
- * `stock.depleted` when it reached 0, or `stock.restored` when it rose above 0 again. Only a
- * crossing emits: a SKU already below its threshold stays silent until it rises to it again.
- */
-function levelEvents(entry: JournalEntry, s: JournalSku, t: KafkaTopics, threshold?: number): Draft[] {
-  const after = availableOf(s);
-  const before = availableOf({
-    total: s.total - s.dTotal,
-    reserved: s.reserved - s.dReserved,
-    safety: (s.safety ?? 0) - (s.dSafety ?? 0),
-  });
-  const zero =
-    before > 0 && after <= 0 ? 'stock.depleted' : before <= 0 && after > 0 ? 'stock.restored' : undefined;
-  const low = threshold !== undefined && before >= threshold && after < threshold;
-  const order = entry.orderId === undefined ? {} : { orderId: orderIdValue(entry) };
-  const draft = (type: string, topic: string, data: Data): Draft => ({
-    id: derivedId(entry, type, s.skuId),
-    type,
-    topic,
-    key: s.skuId,
-    subject: `inventory/${s.skuId}`,
-    data: { skuId: s.skuId, available: after, ...data, ...order, ...trace(entry) },
-  });
-  const drafts: Draft[] = [];
-  if (low) drafts.push(draft('stock.low', t.stockLow, { threshold }));
-  if (zero) drafts.push(draft(zero, zero === 'stock.depleted' ? t.stockDepleted : t.stockRestored, {}));
-  return drafts;
-}
-
-function trace(entry: JournalEntry) {
-  return { correlationId: entry.correlationId, causationId: entry.causationId };
-}
-
-/** available crossed a level: the SKU's low-stock threshold, or zero (depleted / restored). */
-function thresholdEvents(entry: JournalEntry, t: KafkaTopics, thresholds: LowStockThresholds): Draft[] {
-  if (entry.action === 'init') return []; // a new SKU has no "before"
-  return changedSkus(entry).flatMap((s) => levelEvents(entry, s, t, thresholds.get(s.skuId)));
-}
+export type { LowStockThresholds } from './outbound.levels.js';
 
 /**
  * The outcome events of one journal entry, in the order they happened. The first is the outcome of
@@ -217,7 +182,7 @@ export function outboundEvents(
   thresholds: LowStockThresholds = new Map(),
 ): OutboundEvent[] {
   const drafts = [...orderEvents(entry, settings.topics), ...adjustedEvents(entry, settings.topics)];
-  drafts.push(...thresholdEvents(entry, settings.topics, thresholds));
+  drafts.push(...thresholdEvents(entry, settings.topics, thresholds, { derivedId, orderIdValue }));
   const time = new Date(entry.at).toISOString();
   return drafts.map((d) => ({
     eventId: d.id,

@@ -72,13 +72,31 @@ function outboundEnvelope(type: string, data: string): Schema {
   };
 }
 
+const locationId: Schema = {
+  type: 'string',
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$',
+  description: 'A stock location (docs/locations.md)',
+};
 const items: Schema = {
   type: 'array',
   items: {
     type: 'object',
     additionalProperties: false,
     required: ['skuId', 'quantity'],
-    properties: { skuId: str, quantity: { type: 'integer', minimum: 1 } },
+    properties: {
+      skuId: str,
+      quantity: { type: 'integer', minimum: 1 },
+      allocations: {
+        type: 'array',
+        description: 'Which location holds how much; absent when all of it sits at the default location',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['locationId', 'quantity'],
+          properties: { locationId, quantity: { type: 'integer', minimum: 1 } },
+        },
+      },
+    },
   },
 };
 const trace = { correlationId: str, causationId: str };
@@ -92,7 +110,7 @@ const levelData = (extra: Schema, required: string[] = []): Schema => ({
   type: 'object',
   additionalProperties: false,
   required: ['skuId', 'available', 'correlationId', 'causationId', ...required],
-  properties: { skuId: str, available: int, ...extra, orderId, ...trace },
+  properties: { skuId: str, locationId, available: int, ...extra, orderId, ...trace },
 });
 
 const orderDataIn = (properties: Schema, required: string[] = []): Schema => ({
@@ -133,6 +151,7 @@ export const eventSchemas: Record<string, Schema> = {
           requestedQuantity: int,
           quantity: { type: 'integer', description: 'Repeats requestedQuantity' },
           availableQuantity: nullable({ type: 'integer', description: 'null for an unknown SKU' }),
+          locationId,
         },
       },
     },

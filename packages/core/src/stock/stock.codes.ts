@@ -64,12 +64,12 @@ export function stockOutcomeLabel(outcome: { ok: boolean; replayed: boolean; rea
 
 /**
  * Whether a first (non-replayed) outcome appended a journal entry: everything does except
- * `init` EXISTS, and `expire` answers other than OK (the sweeper's no-ops are not outcomes of an
- * inbound event).
+ * `init` EXISTS, and `expire` and `extend` answers other than OK (the sweeper's no-ops are not
+ * outcomes of an inbound event; a refused extend changes nothing worth keeping).
  */
 export function isJournaledCode(action: string, code: number): boolean {
   if (code === StockCode.EXISTS) return false;
-  if (action === 'expire') return code === StockCode.OK;
+  if (action === 'expire' || action === 'extend') return code === StockCode.OK;
   return code !== StockCode.REPLAY && code !== StockCode.STALE_KEYS;
 }
 

@@ -169,7 +169,7 @@ async function executeOnce(
       }
       ordersThisRound.add(orderId);
     }
-    if (coordinator) {
+    if (coordinator && !job.command.recordOnly) {
       crossShard.push(
         settleCrossShard(job, () =>
           endAcrossShards(deps, job.command.action as never, job.input as never, coordinator),

@@ -22,6 +22,7 @@ const actions = new Set<string>([
   'confirm',
   'release',
   'expire',
+  'extend',
 ]);
 
 type Json = Record<string, unknown>;
@@ -156,6 +157,7 @@ export function parseJournalEntry(raw: string): JournalEntry {
     ...(o.part === true ? { part: true as const } : {}),
     ...(o.stage === 'begin' ? { stage: 'begin' as const } : {}),
     expiresAt: typeof expiresAt === 'number' ? expiresAt : undefined,
+    ...(typeof o.previousExpiresAt === 'number' ? { previousExpiresAt: o.previousExpiresAt } : {}),
     skus: list(o, 'skus') as JournalSku[],
     items: toOrderItems(o.items),
     failedItems: toFailed(list(o, 'failedItems')),

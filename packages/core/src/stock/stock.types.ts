@@ -13,7 +13,8 @@ export type StockAction =
   | 'reserve'
   | 'confirm'
   | 'release'
-  | 'expire';
+  | 'expire'
+  | 'extend';
 export type ReservationStatus = 'RESERVED' | 'CONFIRMED' | 'RELEASED' | 'EXPIRED' | 'FAILED' | 'NONE';
 export type ReleaseReason = 'CANCELLED' | 'MANUAL';
 
@@ -54,6 +55,8 @@ export interface JournalLocation {
   reserved: number;
   safetyStock: number;
   backorderLimit: number;
+  /** How much this entry changed the location's safety stock (absent: 0). */
+  dSafetyStock?: number;
 }
 
 /** A partial reservation's item that got less than it asked for. */
@@ -128,6 +131,8 @@ export interface JournalEntry {
   part?: true;
   stage?: 'begin';
   expiresAt?: number;
+  /** extend: the deadline it replaced. */
+  previousExpiresAt?: number;
   /** Admin writes naming a location; transfers: the two sides and the quantity. */
   locationId?: string;
   fromLocationId?: string;

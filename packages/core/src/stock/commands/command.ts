@@ -52,6 +52,11 @@ export interface StockCommand<Input, Outcome, Planned = ScriptPlan> {
    */
   reservationOf?(input: Input): string | undefined;
   /**
+   * The command touches only the order's record and deadline (extend): it runs its own script on
+   * the shard that holds the record, a cross-shard order's coordinator included.
+   */
+  readonly recordOnly?: true;
+  /**
    * reserve: the order it creates. With several shards an order's record may sit on another shard
    * than this reserve's (an earlier order.placed with other items, or a tombstone on the order's
    * home shard), so the executor looks on every shard first. Undefined for an invalid input.

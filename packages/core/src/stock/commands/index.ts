@@ -3,6 +3,7 @@ import { bulk } from './bulk.command.js';
 import type { InputOf, OutcomeOf } from './command.js';
 import { confirm } from './confirm.command.js';
 import { decrease } from './decrease.command.js';
+import { extend } from './extend.command.js';
 import { init } from './init.command.js';
 import { release } from './release.command.js';
 import { reserve } from './reserve.command.js';
@@ -14,7 +15,18 @@ import { transfer } from './transfer.command.js';
  * its input and outcome types and its KEYS/ARGV; `lua/<name>.lua` is its script; its journal
  * entries carry action `<name>`. (expire is the runner's own: see expireDue.)
  */
-export const stockCommands = { init, set, add, decrease, bulk, transfer, reserve, confirm, release } as const;
+export const stockCommands = {
+  init,
+  set,
+  add,
+  decrease,
+  bulk,
+  transfer,
+  reserve,
+  confirm,
+  release,
+  extend,
+} as const;
 
 export type StockCommands = typeof stockCommands;
 export type StockCommandName = keyof StockCommands;
@@ -40,6 +52,7 @@ export type {
 export type { ConfirmInput, ConfirmOutcome } from './confirm.command.js';
 export type { DecreaseOutcome } from './decrease.command.js';
 export { type ExpireInput, type ExpireOutcome, expire } from './expire.command.js';
+export type { ExtendInput, ExtendOutcome } from './extend.command.js';
 export type { InitInput, InitOutcome } from './init.command.js';
 export type { OrderInput } from './order.js';
 export { type Interpreted, interpret, type StockScriptReply } from './outcome.js';
@@ -47,4 +60,4 @@ export type { ReleaseInput, ReleaseOutcome } from './release.command.js';
 export type { ReserveInput, ReserveOutcome } from './reserve.command.js';
 export type { SetInput, SetOutcome } from './set.command.js';
 export type { TransferInput, TransferOutcome } from './transfer.command.js';
-export { add, bulk, confirm, decrease, init, release, reserve, set, transfer };
+export { add, bulk, confirm, decrease, extend, init, release, reserve, set, transfer };
