@@ -20,11 +20,13 @@ import { requestContextPlugin, requestLoggingOptions } from './plugins/request-c
 import { restoreGuardPlugin } from './plugins/restore-guard.plugin.js';
 import { swaggerPlugin } from './plugins/swagger.plugin.js';
 import { createLedgerRepository } from './repositories/ledger.repository.js';
+import { createLocationRepository } from './repositories/location.repository.js';
 import { createThresholdRepository } from './repositories/threshold.repository.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { docsRoutes } from './routes/docs/index.js';
 import { healthRoutes } from './routes/health/index.js';
 import { inventoryRoutes } from './routes/inventory/index.js';
+import { locationRoutes } from './routes/locations/index.js';
 import { reservationRoutes } from './routes/reservations/index.js';
 import { thresholdRoutes } from './routes/thresholds/index.js';
 
@@ -90,6 +92,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   await app.register(inventoryRoutes, { runner, ledger, databaseTimeoutMs: timeoutMs });
   await app.register(adminRoutes, { runner });
   await app.register(reservationRoutes, { runner });
+  await app.register(locationRoutes, { runner, redis, locations: createLocationRepository({ knex }) });
   const thresholds = createThresholdRepository({ knex });
   await app.register(thresholdRoutes, { runner, thresholds, databaseTimeoutMs: timeoutMs });
   await app.ready();

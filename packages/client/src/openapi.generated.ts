@@ -291,7 +291,7 @@ export interface paths {
         put?: never;
         /**
          * Reserve every item of an order, or none
-         * @description Same semantics as order.placed. 201 with the reservation; a repeat for the same orderId returns the first answer. 409 INVENTORY-409-001 with details.failedItems when stock is short or a SKU is unknown. A SKU may be listed more than once (quantities add up); 400 when the order names more than 100 distinct SKUs or a merged quantity passes 10^9.
+         * @description Same semantics as order.placed. 201 with the reservation; a repeat for the same orderId returns the first answer. 409 INVENTORY-409-001 with details.failedItems when stock is short or a SKU is unknown. A SKU may be listed more than once (quantities add up); 400 when the order names more than 100 distinct SKUs or a merged quantity passes 10^9. Stock per location (docs/locations.md): an item may name a `locationId` (404 INVENTORY-404-004 when it is unknown or inactive); otherwise locations are picked by priority, split when one runs short unless `allowSplit` is false. With `allowPartial` the order holds what there is and lists the rest in `shortItems`.
          */
         post: operations["createReservation"];
         delete?: never;
@@ -354,6 +354,130 @@ export interface paths {
          * @description Same semantics as the Kafka path; acts on what was reserved for the order, and a repeat returns the first answer. 404 INVENTORY-404-003 when there is no reservation; 409 INVENTORY-409-004 when it expired, was released or (release) was already confirmed.
          */
         post: operations["releaseReservation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reservations/{orderId}/extend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Extend: move the deadline of a RESERVED order to now + ttlSeconds
+         * @description 200 with the reservation and its new expiresAt. 404 INVENTORY-404-003 when there is no reservation; 409 INVENTORY-409-004 when it is past its deadline, released or confirmed. A retry moves the deadline again, to now + ttlSeconds of the retry.
+         */
+        post: operations["extendReservation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/locations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every location, active or not, in sourcing order
+         * @description Sourcing takes the active ones by priority (lower first), ties by id.
+         */
+        get: operations["listLocations"];
+        put?: never;
+        /**
+         * Create a location
+         * @description 201 with the location; it is active at once and sourced in `priority` order. 409 INVENTORY-409-006 when the id is taken (active or not).
+         */
+        post: operations["createLocation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/locations/{locationId}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deactivate an empty location
+         * @description It is no longer sourced and takes no stock. 409 INVENTORY-409-005 while a SKU holds stock or reservations there (details.skus lists up to 20): transfer the stock out and let the orders finish first. Deactivating an inactive location answers 200; `default` cannot be deactivated (409, reason DEFAULT_LOCATION).
+         */
+        post: operations["deactivateLocation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory/{skuId}/locations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A SKU's stock, and each location's
+         * @description The SKU figures are the sums over its locations (available = total − reserved − safety stock). 404 INVENTORY-404-002 for an unknown SKU.
+         */
+        get: operations["getStockByLocation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/inventory/{skuId}/locations/{locationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set a location's total, safety stock or backorder limit for a SKU
+         * @description 201 when the SKU was created, 200 otherwise; `locations` lists what changed. 404 INVENTORY-404-004 for an unknown or inactive location; 409 INVENTORY-409-001 when reserved would pass total + backorderLimit there; 409 INVENTORY-409-002 on a version mismatch.
+         */
+        put: operations["setLocationStock"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/inventory/{skuId}/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move units of a SKU from one location to another, atomically
+         * @description The SKU total does not change; one journal entry, a ledger row on each side. 409 INVENTORY-409-001 when available at the source is below the quantity; 404 INVENTORY-404-004 for an unknown or inactive destination; 404 INVENTORY-404-002 for an unknown SKU.
+         */
+        post: operations["transferStock"];
         delete?: never;
         options?: never;
         head?: never;
@@ -466,6 +590,36 @@ export interface components {
                 redisRestore: "UP" | "DOWN";
             };
         };
+        Location: {
+            locationId: string;
+            name: string;
+            /** @description Sourcing order: lower first, ties by id */
+            priority: number;
+            active: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        LocationStock: {
+            locationId: string;
+            total: number;
+            reserved: number;
+            safetyStock: number;
+            backorderLimit: number;
+            /** @description total − reserved − safetyStock; below 0 only by a backorder */
+            available: number;
+        };
+        StockByLocation: {
+            skuId: string;
+            total: number;
+            reserved: number;
+            available: number;
+            version: number;
+            /** Format: date-time */
+            updatedAt: string;
+            locations: components["schemas"]["LocationStock"][];
+        };
         Reservation: {
             /** @description In the JSON type it arrived in: an integer (every digit, also above 2^53) or a string */
             orderId: number | string;
@@ -474,10 +628,21 @@ export interface components {
             items: {
                 skuId: string;
                 quantity: number;
+                /** @description Which location holds how much; absent when all of it is at `default` */
+                allocations?: {
+                    locationId: string;
+                    quantity: number;
+                }[];
             }[];
             /** Format: date-time */
             expiresAt: string | null;
             correlationId: string | null;
+            /** @description A partial reservation: the items that got less than they asked for */
+            shortItems?: {
+                skuId: string;
+                requested: number;
+                reserved: number;
+            }[];
         };
         /** @description A SKU's low-stock threshold */
         LowStockThreshold: {
@@ -2694,10 +2859,19 @@ export interface operations {
                         skuId: string | number;
                         /** @example 2 */
                         quantity: number;
+                        /**
+                         * @description Take this item from this location only; absent: sourced by priority
+                         * @example berlin
+                         */
+                        locationId?: string;
                     }[];
                     /** @description Overrides the default TTL */
                     ttlSeconds?: number;
                     correlationId?: string;
+                    /** @description Hold what is available and report the rest in shortItems (default false) */
+                    allowPartial?: boolean;
+                    /** @description false: take each item from one location alone (default true) */
+                    allowSplit?: boolean;
                 };
             };
         };
@@ -2792,6 +2966,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "COMMON-403",
                      *         "message": "This route needs the role ADMIN"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The order has no reservation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "INVENTORY-404-003",
+                     *         "message": "No reservation for order 1001",
+                     *         "details": {
+                     *           "orderId": 1001
+                     *         }
                      *       },
                      *       "timestamp": "2026-12-01T10:15:30.000Z"
                      *     }
@@ -3573,6 +3769,1730 @@ export interface operations {
                      *       "error": {
                      *         "code": "COMMON-415",
                      *         "message": "Content-Type must be application/json"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit reached; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-429",
+                     *         "message": "Too many requests: at most 600 per minute"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-500",
+                     *         "message": "Internal server error"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency is unavailable or Redis is being restored; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-503",
+                     *         "message": "A storage dependency is unavailable; retry later"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    extendReservation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key returns the first response and changes nothing */
+                "idempotency-key"?: string;
+                /** @description Saga correlation id (optional) */
+                "x-correlation-id"?: string;
+            };
+            path: {
+                orderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The new time to live, counted from now */
+                    ttlSeconds: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "data": {
+                     *         "orderId": 1001,
+                     *         "status": "RESERVED",
+                     *         "items": [
+                     *           {
+                     *             "skuId": "ELEC-20260125-AB12-Black-M",
+                     *             "quantity": 2
+                     *           }
+                     *         ],
+                     *         "expiresAt": "2026-12-01T11:15:30.000Z",
+                     *         "correlationId": "checkout-7f3a"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Reservation"];
+                        /** Format: date-time */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description Invalid request; `fieldErrors` names every rejected field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-400-004",
+                     *         "message": "Request validation failed",
+                     *         "fieldErrors": [
+                     *           {
+                     *             "field": "items[0].skuId",
+                     *             "value": "",
+                     *             "reason": "must be 1..128 characters"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-401",
+                     *         "message": "Authentication required"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The token lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-403",
+                     *         "message": "This route needs the role ADMIN"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The order has no reservation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "INVENTORY-404-003",
+                     *         "message": "No reservation for order 1001",
+                     *         "details": {
+                     *           "orderId": 1001
+                     *         }
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The reservation expired, was released, or (release) was already confirmed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "INVENTORY-409-004",
+                     *         "message": "Reservation of order 1001 is EXPIRED",
+                     *         "details": {
+                     *           "orderId": 1001
+                     *         }
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-413",
+                     *         "message": "Request body is too large"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-415",
+                     *         "message": "Content-Type must be application/json"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit reached; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-429",
+                     *         "message": "Too many requests: at most 600 per minute"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-500",
+                     *         "message": "Internal server error"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency is unavailable or Redis is being restored; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-503",
+                     *         "message": "A storage dependency is unavailable; retry later"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    listLocations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "data": {
+                     *         "items": [
+                     *           {
+                     *             "locationId": "berlin",
+                     *             "name": "Berlin warehouse",
+                     *             "priority": 1,
+                     *             "active": true,
+                     *             "createdAt": "2026-12-01T10:15:30.000Z",
+                     *             "updatedAt": "2026-12-01T10:15:30.000Z"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            items: components["schemas"]["Location"][];
+                        };
+                        /** Format: date-time */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-401",
+                     *         "message": "Authentication required"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The token lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-403",
+                     *         "message": "This route needs the role ADMIN"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit reached; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-429",
+                     *         "message": "Too many requests: at most 600 per minute"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-500",
+                     *         "message": "Internal server error"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency is unavailable or Redis is being restored; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-503",
+                     *         "message": "A storage dependency is unavailable; retry later"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    createLocation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key returns the first response and changes nothing */
+                "idempotency-key"?: string;
+                /** @description Saga correlation id (optional) */
+                "x-correlation-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description A stock location id
+                     * @example berlin
+                     */
+                    locationId: string;
+                    name: string;
+                    /**
+                     * @description Lower is sourced first (default 100)
+                     * @default 100
+                     */
+                    priority?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "data": {
+                     *         "locationId": "berlin",
+                     *         "name": "Berlin warehouse",
+                     *         "priority": 1,
+                     *         "active": true,
+                     *         "createdAt": "2026-12-01T10:15:30.000Z",
+                     *         "updatedAt": "2026-12-01T10:15:30.000Z"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Location"];
+                        /** Format: date-time */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description Invalid request; `fieldErrors` names every rejected field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-400-004",
+                     *         "message": "Request validation failed",
+                     *         "fieldErrors": [
+                     *           {
+                     *             "field": "items[0].skuId",
+                     *             "value": "",
+                     *             "reason": "must be 1..128 characters"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-401",
+                     *         "message": "Authentication required"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The token lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-403",
+                     *         "message": "This route needs the role ADMIN"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not enough stock (or a version conflict); nothing was changed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "INVENTORY-409-001",
+                     *         "message": "1 item(s) do not fit; nothing was changed",
+                     *         "details": {
+                     *           "failedItems": [
+                     *             {
+                     *               "skuId": "ELEC-20260125-AB12-Black-M",
+                     *               "reason": "NOT_ENOUGH_STOCK",
+                     *               "total": 100,
+                     *               "reserved": 98,
+                     *               "available": 2
+                     *             }
+                     *           ]
+                     *         }
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-413",
+                     *         "message": "Request body is too large"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-415",
+                     *         "message": "Content-Type must be application/json"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit reached; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-429",
+                     *         "message": "Too many requests: at most 600 per minute"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-500",
+                     *         "message": "Internal server error"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency is unavailable or Redis is being restored; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-503",
+                     *         "message": "A storage dependency is unavailable; retry later"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    deactivateLocation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key returns the first response and changes nothing */
+                "idempotency-key"?: string;
+                /** @description Saga correlation id (optional) */
+                "x-correlation-id"?: string;
+            };
+            path: {
+                /** @description A stock location id */
+                locationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "data": {
+                     *         "locationId": "berlin",
+                     *         "name": "Berlin warehouse",
+                     *         "priority": 1,
+                     *         "active": false,
+                     *         "createdAt": "2026-12-01T10:15:30.000Z",
+                     *         "updatedAt": "2026-12-01T10:15:30.000Z"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Location"];
+                        /** Format: date-time */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description Invalid request; `fieldErrors` names every rejected field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-400-004",
+                     *         "message": "Request validation failed",
+                     *         "fieldErrors": [
+                     *           {
+                     *             "field": "items[0].skuId",
+                     *             "value": "",
+                     *             "reason": "must be 1..128 characters"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-401",
+                     *         "message": "Authentication required"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The token lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-403",
+                     *         "message": "This route needs the role ADMIN"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The SKU does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "INVENTORY-404-002",
+                     *         "message": "SKU ELEC-20260125-AB12-Black-M not found",
+                     *         "details": {
+                     *           "skuId": "ELEC-20260125-AB12-Black-M"
+                     *         }
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not enough stock (or a version conflict); nothing was changed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "INVENTORY-409-001",
+                     *         "message": "1 item(s) do not fit; nothing was changed",
+                     *         "details": {
+                     *           "failedItems": [
+                     *             {
+                     *               "skuId": "ELEC-20260125-AB12-Black-M",
+                     *               "reason": "NOT_ENOUGH_STOCK",
+                     *               "total": 100,
+                     *               "reserved": 98,
+                     *               "available": 2
+                     *             }
+                     *           ]
+                     *         }
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit reached; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-429",
+                     *         "message": "Too many requests: at most 600 per minute"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-500",
+                     *         "message": "Internal server error"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency is unavailable or Redis is being restored; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-503",
+                     *         "message": "A storage dependency is unavailable; retry later"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getStockByLocation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description SKU id: free text (non-ASCII allowed), 1..128 characters, no control characters */
+                skuId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "data": {
+                     *         "skuId": "ELEC-20260125-AB12-Black-M",
+                     *         "total": 100,
+                     *         "reserved": 2,
+                     *         "available": 97,
+                     *         "version": 7,
+                     *         "updatedAt": "2026-12-01T10:15:30.000Z",
+                     *         "locations": [
+                     *           {
+                     *             "locationId": "berlin",
+                     *             "total": 60,
+                     *             "reserved": 2,
+                     *             "safetyStock": 1,
+                     *             "backorderLimit": 0,
+                     *             "available": 57
+                     *           },
+                     *           {
+                     *             "locationId": "hamburg",
+                     *             "total": 40,
+                     *             "reserved": 0,
+                     *             "safetyStock": 0,
+                     *             "backorderLimit": 5,
+                     *             "available": 40
+                     *           }
+                     *         ]
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["StockByLocation"];
+                        /** Format: date-time */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description Invalid request; `fieldErrors` names every rejected field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-400-004",
+                     *         "message": "Request validation failed",
+                     *         "fieldErrors": [
+                     *           {
+                     *             "field": "items[0].skuId",
+                     *             "value": "",
+                     *             "reason": "must be 1..128 characters"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-401",
+                     *         "message": "Authentication required"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The SKU does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "INVENTORY-404-002",
+                     *         "message": "SKU ELEC-20260125-AB12-Black-M not found",
+                     *         "details": {
+                     *           "skuId": "ELEC-20260125-AB12-Black-M"
+                     *         }
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit reached; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-429",
+                     *         "message": "Too many requests: at most 600 per minute"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-500",
+                     *         "message": "Internal server error"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency is unavailable or Redis is being restored; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-503",
+                     *         "message": "A storage dependency is unavailable; retry later"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    setLocationStock: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key returns the first response and changes nothing */
+                "idempotency-key"?: string;
+                /** @description Saga correlation id (optional) */
+                "x-correlation-id"?: string;
+            };
+            path: {
+                /** @description SKU id: free text (non-ASCII allowed), 1..128 characters, no control characters */
+                skuId: string;
+                /** @description A stock location id */
+                locationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The location's absolute total */
+                    total?: number;
+                    /** @description Units held back from sale */
+                    safetyStock?: number;
+                    /** @description How far available may go below 0 here */
+                    backorderLimit?: number;
+                    /** @description Apply only at this version of the SKU; 0 = the SKU must not exist yet */
+                    expectedVersion?: number;
+                    /** @description Free-text reason kept in the ledger */
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "data": {
+                     *         "skuId": "ELEC-20260125-AB12-Black-M",
+                     *         "total": 100,
+                     *         "reserved": 2,
+                     *         "available": 97,
+                     *         "version": 8,
+                     *         "updatedAt": "2026-12-01T10:15:30.000Z",
+                     *         "locations": [
+                     *           {
+                     *             "locationId": "berlin",
+                     *             "total": 60,
+                     *             "reserved": 2,
+                     *             "safetyStock": 1,
+                     *             "backorderLimit": 0,
+                     *             "available": 57
+                     *           }
+                     *         ]
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["StockByLocation"];
+                        /** Format: date-time */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "data": {
+                     *         "skuId": "ELEC-20260125-AB12-Black-M",
+                     *         "total": 100,
+                     *         "reserved": 0,
+                     *         "available": 60,
+                     *         "version": 1,
+                     *         "updatedAt": "2026-12-01T10:15:30.000Z",
+                     *         "locations": [
+                     *           {
+                     *             "locationId": "berlin",
+                     *             "total": 60,
+                     *             "reserved": 0,
+                     *             "safetyStock": 1,
+                     *             "backorderLimit": 0,
+                     *             "available": 59
+                     *           }
+                     *         ]
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["StockByLocation"];
+                        /** Format: date-time */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description Invalid request; `fieldErrors` names every rejected field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-400-004",
+                     *         "message": "Request validation failed",
+                     *         "fieldErrors": [
+                     *           {
+                     *             "field": "items[0].skuId",
+                     *             "value": "",
+                     *             "reason": "must be 1..128 characters"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-401",
+                     *         "message": "Authentication required"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The token lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-403",
+                     *         "message": "This route needs the role ADMIN"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The SKU does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "INVENTORY-404-002",
+                     *         "message": "SKU ELEC-20260125-AB12-Black-M not found",
+                     *         "details": {
+                     *           "skuId": "ELEC-20260125-AB12-Black-M"
+                     *         }
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not enough stock (or a version conflict); nothing was changed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "INVENTORY-409-001",
+                     *         "message": "1 item(s) do not fit; nothing was changed",
+                     *         "details": {
+                     *           "failedItems": [
+                     *             {
+                     *               "skuId": "ELEC-20260125-AB12-Black-M",
+                     *               "reason": "NOT_ENOUGH_STOCK",
+                     *               "total": 100,
+                     *               "reserved": 98,
+                     *               "available": 2
+                     *             }
+                     *           ]
+                     *         }
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-413",
+                     *         "message": "Request body is too large"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-415",
+                     *         "message": "Content-Type must be application/json"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-422",
+                     *         "message": "This Idempotency-Key was already used for another request",
+                     *         "details": {
+                     *           "firstAction": "add",
+                     *           "firstSkuId": "ELEC-20260125-AB12-Black-M"
+                     *         }
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit reached; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-429",
+                     *         "message": "Too many requests: at most 600 per minute"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-500",
+                     *         "message": "Internal server error"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency is unavailable or Redis is being restored; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-503",
+                     *         "message": "A storage dependency is unavailable; retry later"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    transferStock: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key returns the first response and changes nothing */
+                "idempotency-key"?: string;
+                /** @description Saga correlation id (optional) */
+                "x-correlation-id"?: string;
+            };
+            path: {
+                /** @description SKU id: free text (non-ASCII allowed), 1..128 characters, no control characters */
+                skuId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description A stock location id
+                     * @example berlin
+                     */
+                    fromLocationId: string;
+                    /**
+                     * @description A stock location id
+                     * @example berlin
+                     */
+                    toLocationId: string;
+                    quantity: number;
+                    /** @description Free-text reason kept in the ledger */
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "data": {
+                     *         "skuId": "ELEC-20260125-AB12-Black-M",
+                     *         "total": 100,
+                     *         "reserved": 2,
+                     *         "available": 97,
+                     *         "version": 8,
+                     *         "updatedAt": "2026-12-01T10:15:30.000Z",
+                     *         "locations": [
+                     *           {
+                     *             "locationId": "berlin",
+                     *             "total": 60,
+                     *             "reserved": 2,
+                     *             "safetyStock": 1,
+                     *             "backorderLimit": 0,
+                     *             "available": 57
+                     *           },
+                     *           {
+                     *             "locationId": "hamburg",
+                     *             "total": 40,
+                     *             "reserved": 0,
+                     *             "safetyStock": 0,
+                     *             "backorderLimit": 5,
+                     *             "available": 40
+                     *           }
+                     *         ]
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["StockByLocation"];
+                        /** Format: date-time */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description Invalid request; `fieldErrors` names every rejected field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-400-004",
+                     *         "message": "Request validation failed",
+                     *         "fieldErrors": [
+                     *           {
+                     *             "field": "items[0].skuId",
+                     *             "value": "",
+                     *             "reason": "must be 1..128 characters"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-401",
+                     *         "message": "Authentication required"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The token lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-403",
+                     *         "message": "This route needs the role ADMIN"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The SKU does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "INVENTORY-404-002",
+                     *         "message": "SKU ELEC-20260125-AB12-Black-M not found",
+                     *         "details": {
+                     *           "skuId": "ELEC-20260125-AB12-Black-M"
+                     *         }
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not enough stock (or a version conflict); nothing was changed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "INVENTORY-409-001",
+                     *         "message": "1 item(s) do not fit; nothing was changed",
+                     *         "details": {
+                     *           "failedItems": [
+                     *             {
+                     *               "skuId": "ELEC-20260125-AB12-Black-M",
+                     *               "reason": "NOT_ENOUGH_STOCK",
+                     *               "total": 100,
+                     *               "reserved": 98,
+                     *               "available": 2
+                     *             }
+                     *           ]
+                     *         }
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-413",
+                     *         "message": "Request body is too large"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-415",
+                     *         "message": "Content-Type must be application/json"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-422",
+                     *         "message": "This Idempotency-Key was already used for another request",
+                     *         "details": {
+                     *           "firstAction": "add",
+                     *           "firstSkuId": "ELEC-20260125-AB12-Black-M"
+                     *         }
                      *       },
                      *       "timestamp": "2026-12-01T10:15:30.000Z"
                      *     }

@@ -10,6 +10,11 @@ export const ErrorCode = {
   SKU_EXISTS: 'INVENTORY-409-003',
   /** Not in the contract: confirm/release of an expired, released or confirmed reservation. */
   RESERVATION_STATE: 'INVENTORY-409-004',
+  /** Not in the contract: stock per location (docs/locations.md). */
+  LOCATION_NOT_FOUND: 'INVENTORY-404-004',
+  /** A location cannot be deactivated: it still holds stock, or it is `default`. */
+  LOCATION_STATE: 'INVENTORY-409-005',
+  LOCATION_EXISTS: 'INVENTORY-409-006',
   BAD_JSON: 'COMMON-400-001',
   VALIDATION: 'COMMON-400-004',
   UNAUTHORIZED: 'COMMON-401',

@@ -5,6 +5,7 @@ import type {
   JournalEntry,
   JournalSku,
   SetOutcome,
+  TransferOutcome,
 } from '@inventory/core';
 import { availableOf } from '@inventory/core';
 import type { StockLevel } from '../schemas/inventory.schema.js';
@@ -16,10 +17,10 @@ import { ApiError, ErrorCode, validationError } from './api-error.js';
  * same Idempotency-Key answers with the same status and the same body as the first call.
  */
 
-type AdminOutcome = SetOutcome | AddOutcome | DecreaseOutcome;
+type AdminOutcome = SetOutcome | AddOutcome | DecreaseOutcome | TransferOutcome;
 
 export interface AdminRequest {
-  action: 'set' | 'add' | 'decrease';
+  action: 'set' | 'add' | 'decrease' | 'transfer';
   skuId: string;
   /** The total (set) or the quantity (add, decrease). */
   amount: number;
@@ -31,6 +32,8 @@ export interface AdminSuccess {
   data: StockLevel;
   at: number;
   replayed: boolean;
+  /** The first call's SKU record (its per-location changes, when it has them). */
+  sku: JournalSku;
 }
 
 export const REPLAY_HEADER = 'idempotent-replayed';
@@ -118,6 +121,17 @@ function failure(request: AdminRequest, reason: string, entry: JournalEntry): Ap
       );
     case 'IDEMPOTENCY_KEY_REUSED':
       return keyReusedError(entry);
+    case 'LOCATION_NOT_FOUND': {
+      const locationId = entry.toLocationId ?? entry.locationId ?? null;
+      return new ApiError(
+        404,
+        ErrorCode.LOCATION_NOT_FOUND,
+        `Location ${locationId} is unknown or inactive`,
+        {
+          details: { skuId, locationId },
+        },
+      );
+    }
     default:
       return new ApiError(500, ErrorCode.INTERNAL, `unexpected ${request.action} outcome ${reason}`);
   }
@@ -147,5 +161,6 @@ export function mapAdminOutcome(request: AdminRequest, outcome: AdminOutcome): A
     data: toStockLevel(sku, entry.at),
     at: entry.at,
     replayed: outcome.replayed,
+    sku,
   };
 }

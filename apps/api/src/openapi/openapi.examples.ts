@@ -36,6 +36,31 @@ const ledgerRow = {
   createdAt: at,
 };
 const checks = { redis: 'UP', mariadb: 'UP', redisRestore: 'UP' };
+const location = {
+  locationId: 'berlin',
+  name: 'Berlin warehouse',
+  priority: 1,
+  active: true,
+  createdAt: at,
+  updatedAt: at,
+};
+const berlin = {
+  locationId: 'berlin',
+  total: 60,
+  reserved: 2,
+  safetyStock: 1,
+  backorderLimit: 0,
+  available: 57,
+};
+const hamburg = {
+  locationId: 'hamburg',
+  total: 40,
+  reserved: 0,
+  safetyStock: 0,
+  backorderLimit: 5,
+  available: 40,
+};
+const byLocation = { ...stock, available: 97, locations: [berlin, hamburg] };
 
 function ok(data: unknown): unknown {
   return { success: true, data, timestamp: at };
@@ -58,6 +83,22 @@ export const successExamples: Record<string, Record<string, unknown>> = {
   getReservation: { 200: ok(reservation) },
   confirmReservation: { 200: ok({ ...reservation, status: 'CONFIRMED', expiresAt: null }) },
   releaseReservation: { 200: ok({ ...reservation, status: 'RELEASED', expiresAt: null }) },
+  extendReservation: { 200: ok({ ...reservation, expiresAt: '2026-12-01T11:15:30.000Z' }) },
+  listLocations: { 200: ok({ items: [location] }) },
+  createLocation: { 201: ok(location) },
+  deactivateLocation: { 200: ok({ ...location, active: false }) },
+  getStockByLocation: { 200: ok(byLocation) },
+  setLocationStock: {
+    200: ok({ ...byLocation, version: 8, locations: [berlin] }),
+    201: ok({
+      ...stock,
+      reserved: 0,
+      available: 60,
+      version: 1,
+      locations: [{ ...berlin, reserved: 0, available: 59 }],
+    }),
+  },
+  transferStock: { 200: ok({ ...byLocation, version: 8, locations: [berlin, hamburg] }) },
   getLiveness: { 200: ok({ status: 'UP' }) },
   getReadiness: { 200: ok({ status: 'UP', checks }) },
   getActuatorHealth: { 200: ok({ status: 'UP', checks }) },

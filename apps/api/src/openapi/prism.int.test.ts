@@ -160,6 +160,57 @@ describe('the API through a Prism validating proxy', () => {
     expect((await settle(orderId + 4, 'confirm')).status).toBe(404);
   });
 
+  it('answers the location operations, their successes and their errors, as documented', async () => {
+    const a = sku();
+    const here = `prism-${Math.random().toString(36).slice(2, 8)}`;
+    const other = `${here}-b`;
+    const create = (locationId: string) =>
+      call({
+        method: 'POST',
+        path: '/api/v1/admin/locations',
+        body: { locationId, name: locationId, priority: 5 },
+      });
+    expect((await create(here)).status).toBe(201);
+    expect((await create(other)).status).toBe(201);
+    expect((await create(here)).status).toBe(409);
+    expect((await call({ path: '/api/v1/admin/locations' })).status).toBe(200);
+    const stockAt = (locationId: string, body: unknown) =>
+      call({ method: 'PUT', path: `${stockPath(a)}/locations/${locationId}`, body });
+    expect((await stockAt(here, { total: 5, safetyStock: 1 })).status).toBe(201);
+    expect((await stockAt('nowhere', { total: 5 })).status).toBe(404);
+    expect((await call({ path: `/api/v1/inventory/${a}/locations` })).status).toBe(200);
+    const transfer = (quantity: number) =>
+      call({
+        method: 'POST',
+        path: `${stockPath(a)}/transfer`,
+        body: { fromLocationId: here, toLocationId: other, quantity },
+      });
+    expect((await transfer(2)).status).toBe(200);
+    expect((await transfer(99)).status).toBe(409);
+    const orderId = Date.now() + 1000;
+    const placed = await call({
+      method: 'POST',
+      path: '/api/v1/reservations',
+      body: { orderId, items: [{ skuId: a, quantity: 9 }], allowPartial: true, ttlSeconds: 60 },
+      roles: ['SERVICE'],
+    });
+    expect(placed.status).toBe(201);
+    const extend = (id: number) =>
+      call({
+        method: 'POST',
+        path: `/api/v1/reservations/${id}/extend`,
+        body: { ttlSeconds: 600 },
+        roles: ['SERVICE'],
+      });
+    expect((await extend(orderId)).status).toBe(200);
+    expect((await extend(orderId + 1)).status).toBe(404);
+    const deactivate = (locationId: string) =>
+      call({ method: 'POST', path: `/api/v1/admin/locations/${locationId}/deactivate` });
+    expect((await deactivate(other)).status).toBe(409);
+    expect((await deactivate('default')).status).toBe(409);
+    await t.knex('inventory_location').whereIn('location_id', [here, other]).delete();
+  });
+
   it('has called every operation of the document', () => {
     const document = t.app.swagger() as { paths: Record<string, Record<string, unknown>> };
     const missed = Object.entries(document.paths).flatMap(([template, methods]) => {

@@ -26,6 +26,7 @@ async function swaggerSetup(app: FastifyInstance): Promise<void> {
         { name: 'inventory', description: 'Stock queries' },
         { name: 'admin', description: 'Stock adjustments (role ADMIN)' },
         { name: 'reservations', description: 'Synchronous reservations (role ADMIN or SERVICE)' },
+        { name: 'locations', description: 'Stock locations: create, list, deactivate (role ADMIN)' },
         { name: 'operations', description: 'Health, metrics and documentation' },
       ],
       components: {

@@ -12,6 +12,20 @@ export const reserveBodySchema = z.object({
     .optional()
     .meta({ description: 'Overrides the default TTL' }),
   correlationId: text(255).optional(),
+  allowPartial: z
+    .boolean({ error: 'must be true or false' })
+    .optional()
+    .meta({ description: 'Hold what is available and report the rest in shortItems (default false)' }),
+  allowSplit: z
+    .boolean({ error: 'must be true or false' })
+    .optional()
+    .meta({ description: 'false: take each item from one location alone (default true)' }),
+});
+
+export const extendBodySchema = z.object({
+  ttlSeconds: integer(1, STOCK_LIMITS.maxTtlSeconds).meta({
+    description: 'The new time to live, counted from now',
+  }),
 });
 
 /** Confirm takes no input: a body, when a client sends one (`{}` from a generated client), is ignored. */
@@ -42,9 +56,22 @@ export const reservationSchema = z
   .object({
     orderId: orderIdOutputSchema,
     status: z.enum(['RESERVED', 'CONFIRMED', 'RELEASED', 'EXPIRED', 'FAILED']),
-    items: z.array(z.object({ skuId: z.string(), quantity: z.number().int() })),
+    items: z.array(
+      z.object({
+        skuId: z.string(),
+        quantity: z.number().int(),
+        allocations: z
+          .array(z.object({ locationId: z.string(), quantity: z.number().int() }))
+          .optional()
+          .meta({ description: 'Which location holds how much; absent when all of it is at `default`' }),
+      }),
+    ),
     expiresAt: z.string().meta({ format: 'date-time' }).nullable(),
     correlationId: z.string().nullable(),
+    shortItems: z
+      .array(z.object({ skuId: z.string(), requested: z.number().int(), reserved: z.number().int() }))
+      .optional()
+      .meta({ description: 'A partial reservation: the items that got less than they asked for' }),
   })
   .meta({ id: 'Reservation' });
 

@@ -27,6 +27,7 @@ export {
   StockStaleKeysError,
 } from './stock.errors.js';
 export {
+  locationIdInput,
   NO_CONTROL_CHARACTERS_PATTERN,
   type OrderRef,
   orderIdInput,
@@ -48,6 +49,8 @@ export {
 } from './stock.journal.js';
 export { createStockKeys, type StockKeys } from './stock.keys.js';
 export {
+  findStockAt,
+  type HeldAt,
   type LocationEntry,
   type LocationStock,
   locationsOfHash,
@@ -71,6 +74,7 @@ export {
   hasForbiddenText,
   hasLengthWithin,
   isBoundedText,
+  LOCATION_ID_PATTERN,
   repeatedSkuReason,
   repeatedSkus,
   STOCK_LIMITS,

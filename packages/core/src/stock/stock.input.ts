@@ -1,6 +1,12 @@
 import { isLosslessNumber, isSafeNumber } from 'lossless-json';
 import { z } from 'zod';
-import { DECIMAL_ORDER_ID, isBoundedText, quantityError, STOCK_LIMITS } from './stock.validation.js';
+import {
+  DECIMAL_ORDER_ID,
+  isBoundedText,
+  LOCATION_ID_PATTERN,
+  quantityError,
+  STOCK_LIMITS,
+} from './stock.validation.js';
 
 /**
  * The input rules of an order, once: how a JSON value becomes an orderId, a skuId, a quantity or an
@@ -118,8 +124,26 @@ const itemsReason = `must be a non-empty array of {skuId, quantity}`;
  * An order's items as sent: 1..1000 entries, at most 100 distinct SKUs. A SKU listed twice is
  * kept twice here; the runner adds the quantities up.
  */
+/** A stock location id (docs/locations.md); the same rule as the runner's (stock.validation.ts). */
+export const locationIdInput = z
+  .string({ error: 'must be a location id' })
+  .regex(
+    LOCATION_ID_PATTERN,
+    'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit',
+  )
+  .meta({ description: 'A stock location id', example: 'berlin' });
+
 export const orderItemsInput = z
-  .array(z.object({ skuId: skuIdInput, quantity: quantityInput }), { error: itemsReason })
+  .array(
+    z.object({
+      skuId: skuIdInput,
+      quantity: quantityInput,
+      locationId: locationIdInput
+        .optional()
+        .meta({ description: 'Take this item from this location only; absent: sourced by priority' }),
+    }),
+    { error: itemsReason },
+  )
   .min(1, itemsReason)
   .max(STOCK_LIMITS.maxOrderItems, `must hold at most ${STOCK_LIMITS.maxOrderItems} items`)
   .refine(

@@ -1,4 +1,4 @@
-import type { RedisClient } from '../redis/redis.groups.js';
+import { pipelineInGroups, type RedisClient, scanNodes } from '../redis/redis.groups.js';
 import type { ShardLayout } from './stock.shards.js';
 import { DEFAULT_LOCATION } from './stock.types.js';
 
@@ -104,4 +104,47 @@ export async function readSkuLocations(
 ): Promise<LocationStock[]> {
   const keys = layout.keys(layout.shardOfSku(skuId));
   return locationsOfHash(await redis.hgetall(keys.stock(skuId)));
+}
+
+/** A SKU that still holds stock or reservations at a location. */
+export interface HeldAt {
+  skuId: string;
+  total: number;
+  reserved: number;
+}
+
+/**
+ * The SKUs that hold anything at a location other than `default` (SCAN over every SKU hash, on
+ * every master): what a deactivation must find empty. Stops after `limit` hits. O(SKUs): meant for
+ * a rare admin command, run after the location left the registry so nothing can move in meanwhile.
+ */
+export async function findStockAt(
+  redis: RedisClient,
+  layout: ShardLayout,
+  locationId: string,
+  limit = 20,
+): Promise<HeldAt[]> {
+  if (locationId === DEFAULT_LOCATION) throw new Error('the default location is never empty-checked');
+  const held: HeldAt[] = [];
+  for await (const keys of scanNodes(redis, layout.stockKeyPattern, 1000)) {
+    const skus = keys.flatMap((key) => {
+      const skuId = layout.skuIdOfKey(key);
+      return skuId === null ? [] : [{ key, skuId }];
+    });
+    // One pipeline per shard: a cluster pipeline must stay in one slot.
+    const results = await pipelineInGroups(
+      redis,
+      skus,
+      (s) => layout.shardOfSku(s.skuId),
+      (pipeline, s) => pipeline.hmget(s.key, `t:${locationId}`, `r:${locationId}`),
+    );
+    skus.forEach(({ skuId }, i) => {
+      const [error, values] = results[i] ?? [null, null];
+      if (error) throw error;
+      const [total = 0, reserved = 0] = ((values ?? []) as (string | null)[]).map((v) => Number(v ?? 0));
+      if (total !== 0 || reserved !== 0) held.push({ skuId, total, reserved });
+    });
+    if (held.length >= limit) return held.slice(0, limit);
+  }
+  return held;
 }

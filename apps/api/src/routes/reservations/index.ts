@@ -7,6 +7,7 @@ import { OPTIONAL_BODY } from '../../openapi/openapi.document.js';
 import { errorResponses, idempotencyHeadersSchema } from '../../schemas/common.schema.js';
 import {
   confirmBodySchema,
+  extendBodySchema,
   orderParamsSchema,
   releaseBodySchema,
   reservationResponseSchema,
@@ -47,20 +48,30 @@ export const reservationRoutes: FastifyPluginAsyncZod<ReservationRoutesOptions> 
           'Same semantics as order.placed. 201 with the reservation; a repeat for the same orderId returns the ' +
           'first answer. 409 INVENTORY-409-001 with details.failedItems when stock is short or a SKU is unknown. ' +
           'A SKU may be listed more than once (quantities add up); 400 when the order names more than 100 ' +
-          'distinct SKUs or a merged quantity passes 10^9.',
+          'distinct SKUs or a merged quantity passes 10^9. Stock per location (docs/locations.md): an item may ' +
+          'name a `locationId` (404 INVENTORY-404-004 when it is unknown or inactive); otherwise locations are ' +
+          'picked by priority, split when one runs short unless `allowSplit` is false. With `allowPartial` the ' +
+          'order holds what there is and lists the rest in `shortItems`.',
         security,
         headers: idempotencyHeadersSchema,
         body: reserveBodySchema,
         response: {
           201: reservationResponseSchema,
-          ...errorResponses(400, 401, 403, 409, 413, 415, 429, 503),
+          ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429, 503),
         },
       },
     },
     async (request, reply) => {
-      const { orderId: ref, items, ttlSeconds, correlationId } = request.body;
+      const { orderId: ref, items, ttlSeconds, correlationId, allowPartial, allowSplit } = request.body;
       const context = writeContext(request, ref.orderId, correlationId);
-      const outcome = await runner.reserve({ ...context, ...ref, items, ttlSeconds });
+      const outcome = await runner.reserve({
+        ...context,
+        ...ref,
+        items,
+        ttlSeconds,
+        allowPartial,
+        allowSplit,
+      });
       app.metrics.stockOutcome('reserve', outcomeLabel(outcome));
       const view = mapReserveOutcome(outcome, ref.orderId);
       request.log.info({ orderId: ref.orderId, correlationId: context.correlationId }, 'reservation created');
@@ -156,6 +167,37 @@ export const reservationRoutes: FastifyPluginAsyncZod<ReservationRoutesOptions> 
       });
       app.metrics.stockOutcome('release', outcomeLabel(outcome));
       const view = mapSettleOutcome(outcome, orderId, 'RELEASED');
+      return successEnvelope(view, outcome.entry?.at);
+    },
+  );
+
+  app.post(
+    '/api/v1/reservations/:orderId/extend',
+    {
+      config: { auth: 'reservation' },
+      schema: {
+        ...settleSchema,
+        operationId: 'extendReservation',
+        summary: 'Extend: move the deadline of a RESERVED order to now + ttlSeconds',
+        description:
+          '200 with the reservation and its new expiresAt. 404 INVENTORY-404-003 when there is no reservation; ' +
+          '409 INVENTORY-409-004 when it is past its deadline, released or confirmed. A retry moves the deadline ' +
+          'again, to now + ttlSeconds of the retry.',
+        body: extendBodySchema,
+      },
+    },
+    async (request) => {
+      const { orderId } = request.params;
+      const context = writeContext(request, orderId);
+      const { ttlSeconds } = request.body;
+      const outcome = await runner.extend({
+        ...context,
+        orderId,
+        orderIdType: pathOrderIdType(orderId),
+        ttlSeconds,
+      });
+      app.metrics.stockOutcome('extend', outcomeLabel(outcome));
+      const view = mapSettleOutcome(outcome, orderId, 'RESERVED');
       return successEnvelope(view, outcome.entry?.at);
     },
   );

@@ -1,6 +1,8 @@
 import type {
   ConfirmOutcome,
+  ExtendOutcome,
   JournalEntry,
+  OrderItem,
   ReleaseOutcome,
   Reservation,
   ReserveOutcome,
@@ -25,13 +27,21 @@ function iso(ms: number | null | undefined): string | null {
   return ms === null || ms === undefined ? null : new Date(ms).toISOString();
 }
 
+/** Items as answered: allocations only where they are not all at `default`. */
+function itemsOf(items: readonly OrderItem[]): ReservationView['items'] {
+  return items.map(({ skuId, quantity, allocations }) =>
+    allocations ? { skuId, quantity, allocations } : { skuId, quantity },
+  );
+}
+
 function viewOf(entry: JournalEntry, status: ReservationView['status'], orderId: string): ReservationView {
   return {
     orderId: echoOrderId(entry.orderId ?? orderId, entry.orderIdType),
     status,
-    items: entry.items.map(({ skuId, quantity }) => ({ skuId, quantity })),
+    items: itemsOf(entry.items),
     expiresAt: iso(entry.expiresAt),
     correlationId: entry.correlationId === '' ? null : entry.correlationId,
+    ...(entry.shortItems ? { shortItems: entry.shortItems } : {}),
   };
 }
 
@@ -40,7 +50,7 @@ export function reservationView(reservation: Reservation): ReservationView | nul
   return {
     orderId: echoOrderId(reservation.orderId, reservation.orderIdType),
     status: reservation.status,
-    items: reservation.items,
+    items: itemsOf(reservation.items),
     expiresAt: iso(reservation.expiresAt),
     correlationId: reservation.correlationId,
   };
@@ -68,21 +78,29 @@ export function mapReserveOutcome(outcome: ReserveOutcome, orderId: string): Res
       entry,
     );
   }
-  const reason = outcome.reason === 'SKU_NOT_FOUND' ? 'SKU_NOT_FOUND' : 'NOT_ENOUGH_STOCK';
+  const reason = outcome.reason === 'INSUFFICIENT_STOCK' ? 'NOT_ENOUGH_STOCK' : outcome.reason;
   const failedItems = entry.failedItems.map((f) => ({
     skuId: f.skuId,
     requestedQuantity: f.requested,
     quantity: f.requested,
     availableQuantity: f.available,
+    ...(f.locationId === undefined ? {} : { locationId: f.locationId }),
   }));
   const message =
     reason === 'SKU_NOT_FOUND'
       ? 'Unknown SKU in the order; nothing was reserved'
-      : 'Not enough stock; nothing was reserved';
+      : reason === 'LOCATION_NOT_FOUND'
+        ? 'An item names an unknown or inactive location; nothing was reserved'
+        : 'Not enough stock; nothing was reserved';
   throw stamped(
-    new ApiError(409, ErrorCode.NOT_ENOUGH_STOCK, message, {
-      details: { orderId: echoed, reason, failedItems },
-    }),
+    new ApiError(
+      reason === 'LOCATION_NOT_FOUND' ? 404 : 409,
+      reason === 'LOCATION_NOT_FOUND' ? ErrorCode.LOCATION_NOT_FOUND : ErrorCode.NOT_ENOUGH_STOCK,
+      message,
+      {
+        details: { orderId: echoed, reason, failedItems },
+      },
+    ),
     entry,
   );
 }
@@ -90,19 +108,23 @@ export function mapReserveOutcome(outcome: ReserveOutcome, orderId: string): Res
 const stateMessages: Record<string, string> = {
   RESERVATION_EXPIRED: 'The reservation has expired; its stock went back to available',
   RESERVATION_RELEASED: 'The reservation was released',
-  ALREADY_CONFIRMED: 'The reservation is already confirmed and cannot be released',
+  ALREADY_CONFIRMED: 'The reservation is already confirmed',
 };
 
 export function mapSettleOutcome(
-  outcome: ConfirmOutcome | ReleaseOutcome,
+  outcome: ConfirmOutcome | ReleaseOutcome | ExtendOutcome,
   orderId: string,
-  status: 'CONFIRMED' | 'RELEASED',
+  status: 'CONFIRMED' | 'RELEASED' | 'RESERVED',
 ): ReservationView {
   if (outcome.entry === null) throw rejectedError(outcome);
   const { entry } = outcome;
-  if (outcome.ok) return { ...viewOf(entry, status, orderId), expiresAt: null };
+  if (outcome.ok) {
+    const view = viewOf(entry, status, orderId);
+    return status === 'RESERVED' ? view : { ...view, expiresAt: null };
+  }
   if (outcome.reason === 'RESERVATION_NOT_FOUND') throw stamped(notFound(orderId), entry);
-  const message = stateMessages[outcome.reason] ?? `Cannot ${status === 'CONFIRMED' ? 'confirm' : 'release'}`;
+  const verb = { CONFIRMED: 'confirm', RELEASED: 'release', RESERVED: 'extend' }[status];
+  const message = stateMessages[outcome.reason] ?? `Cannot ${verb}`;
   const details = { orderId: echoOrderId(orderId, entry.orderIdType), reason: outcome.reason };
   throw stamped(new ApiError(409, ErrorCode.RESERVATION_STATE, message, { details }), entry);
 }
