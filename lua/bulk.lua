@@ -38,7 +38,7 @@ for i = 1, count do
   local fail
   if mode == 'd' and amount < 0 and not existed then fail = -2
   elseif mode == 'd' and amount < 0 and availableAt(home) < -amount then fail = -1
-  elseif homeTotal < 0 or home.r - homeTotal > home.bo then fail = -7
+  elseif homeTotal < math.min(0, home.t) or home.r - homeTotal > home.bo then fail = -7
   elseif after > 1e12 then fail = -12 end
   if fail then
     if rank[fail] > rank[code] then code = fail end

@@ -38,7 +38,8 @@ local code = 1
 if expected ~= '' and tonumber(expected) ~= sku.version then code = -6
 elseif not readRegistry(KEYS[4])[at] then code = -14
 elseif sku.total - loc.t + locTotal > 1e12 then code = -12
-elseif locTotal < 0 or loc.r - locTotal > (backorderLimit or loc.bo) then code = -7 end
+-- A confirmed backorder leaves a total below 0 (units owed): only the SKU form can push it lower.
+elseif locTotal < math.min(0, loc.t) or loc.r - locTotal > (backorderLimit or loc.bo) then code = -7 end
 
 local entry = {v = 1, action = 'set', code = code, at = now, eventId = ARGV[3], causationId = ARGV[4],
   correlationId = ARGV[5], actor = ARGV[6], skuId = ARGV[7]}

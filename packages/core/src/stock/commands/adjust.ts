@@ -58,6 +58,17 @@ export function planAdjustment(
       ? null
       : intError(input.backorderLimit, 'backorderLimit', 0, STOCK_LIMITS.maxQuantity),
   ].filter((e): e is FieldError => e !== null);
+  if (
+    action === 'set' &&
+    amount === undefined &&
+    input.safetyStock === undefined &&
+    input.backorderLimit === undefined
+  )
+    errors.push({
+      field: 'total',
+      value: undefined,
+      reason: 'give at least one of total, safetyStock, backorderLimit',
+    });
   if (errors.length > 0) return rejected('INVALID_QUANTITY', errors);
   const eventId = input.eventId ?? pc.newId();
   const key = input.idempotencyKey;
