@@ -59,6 +59,8 @@ describe('reservationFailedReason', () => {
     expect(reservationFailedReason(StockCode.INSUFFICIENT_STOCK)).toBe('NOT_ENOUGH_STOCK');
     expect(reservationFailedReason(StockCode.SKU_NOT_FOUND)).toBe('SKU_NOT_FOUND');
     expect(reservationFailedReason(StockCode.INVALID_ORDER)).toBe('INVALID_ORDER');
+    // A named location that is unknown or inactive: the contract has no reason of its own for it.
+    expect(reservationFailedReason(StockCode.LOCATION_NOT_FOUND)).toBe('INVALID_ORDER');
     expect(() => reservationFailedReason(StockCode.OK)).toThrow(RangeError);
   });
 });

@@ -82,6 +82,8 @@ export function reservationFailedReason(
 ): 'NOT_ENOUGH_STOCK' | 'SKU_NOT_FOUND' | 'INVALID_ORDER' {
   if (code === StockCode.INSUFFICIENT_STOCK) return 'NOT_ENOUGH_STOCK';
   if (code === StockCode.SKU_NOT_FOUND) return 'SKU_NOT_FOUND';
-  if (code === StockCode.INVALID_ORDER) return 'INVALID_ORDER';
+  // The contract lists no reason for a location the order named but that is unknown or inactive
+  // (docs/locations.md): the order is invalid as sent; the failed item names the location.
+  if (code === StockCode.INVALID_ORDER || code === StockCode.LOCATION_NOT_FOUND) return 'INVALID_ORDER';
   throw new RangeError(`code ${code} is not a reservation failure`);
 }
