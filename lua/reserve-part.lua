@@ -6,7 +6,7 @@ KEYS[last] restored-data marker (P{s<k>}:restored): when absent, error RESTORING
 ARGV[1] now (epoch ms)  ARGV[2] eventId  ARGV[3] causationId  ARGV[4] correlationId  ARGV[5] actor
 ARGV[6] orderId  ARGV[7] orderIdType  ARGV[8] options: S (no split) or ''  ARGV[9..] skuId, quantity,
   locationId ('' = by priority) triples (distinct SKUs, KEYS order); sourced as reserve does.
-Returns {code, json}: 1 OK (held now; the journal entry), 0 REPLAY (the part is held already; ''),
+Returns {code, json}: 1 OK (held now; the journal entry), 0 REPLAY (the part is held already; {items}),
   -1 INSUFFICIENT_STOCK, -2 SKU_NOT_FOUND or -14 LOCATION_NOT_FOUND (json: the failed items, each
   [skuId, qty, available, locationId?]; nothing written), -8 INVALID_ORDER (another record is here:
   a tombstone, a settled part, or a single-shard order with this id); error reply on malformed ARGV.
@@ -20,8 +20,8 @@ if rcall('EXISTS', KEYS[#KEYS]) == 0 then return redis.error_reply('RESTORING') 
 local partKey, journalKey = KEYS[1], KEYS[2]
 local now, orderId, itemCount, split = tonumber(ARGV[1]), ARGV[6], #KEYS - 4, not ARGV[8]:find('S', 1, true)
 
-local record = rcall('HMGET', partKey, 'kind', 'status')
-if record[1] == 'part' and record[2] == 'RESERVED' then return {0, ''} end
+local record = rcall('HMGET', partKey, 'kind', 'status', 'items')
+if record[1] == 'part' and record[2] == 'RESERVED' then return {0, '{"items":' .. record[3] .. '}'} end
 if record[2] then return {-8, ''} end
 if itemCount < 1 or itemCount > 100 or #ARGV ~= 8 + 3 * itemCount then
   return redis.error_reply('INVALID_ORDER arity') end

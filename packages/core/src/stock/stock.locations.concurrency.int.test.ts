@@ -122,4 +122,44 @@ describe('stock per location across shards, on a 3-master Redis Cluster with 16 
     expect(outcome).toMatchObject({ ok: false, reason: 'INSUFFICIENT_STOCK' });
     expect(await runner.getMany([a, b])).toMatchObject([{ reserved: 0 }, { reserved: 0 }]);
   });
+
+  it('an order across shards answers where each item is held, and confirm takes exactly that', async () => {
+    // Arrange
+    const { runner } = s.t;
+    await publishLocations(s.redis, runner.layout, locations);
+    const { a, b } = skusOnTwoShards(runner.layout, 'alloc');
+    await runner.set({ ...who, skuId: a, locationId: 'berlin', total: 1 });
+    await runner.set({ ...who, skuId: a, locationId: 'hamburg', total: 5 });
+    await runner.set({ ...who, skuId: b, locationId: 'hamburg', total: 5 });
+    // Act
+    const placed = await runner.reserve({
+      ...who,
+      orderId: 'x2',
+      orderIdType: 'string',
+      items: [
+        { skuId: a, quantity: 3 },
+        { skuId: b, quantity: 2 },
+      ],
+    });
+    const confirmed = await runner.confirm({ ...who, orderId: 'x2', orderIdType: 'string' });
+    // Assert
+    expect(placed.entry?.items).toEqual([
+      {
+        skuId: a,
+        quantity: 3,
+        allocations: [
+          { locationId: 'berlin', quantity: 1 },
+          { locationId: 'hamburg', quantity: 2 },
+        ],
+      },
+      { skuId: b, quantity: 2, allocations: [{ locationId: 'hamburg', quantity: 2 }] },
+    ]);
+    expect(confirmed).toMatchObject({ ok: true });
+    const rows = await readSkuLocations(s.redis, runner.layout, a);
+    expect(rows.map((l) => [l.locationId, l.total, l.reserved])).toEqual([
+      ['berlin', 0, 0],
+      ['default', 0, 0],
+      ['hamburg', 3, 0],
+    ]);
+  });
 });

@@ -1,5 +1,6 @@
 import { luaScript, type ScriptCall } from '../../redis/lua.scripts.js';
 import { contextArgs, type PlanContext } from '../commands/command.js';
+import { recordItemsJson } from '../stock.journal.js';
 import type { CommandContext, OrderItem } from '../stock.types.js';
 
 /**
@@ -107,7 +108,7 @@ export function reservePart(
 }
 
 export type Decision =
-  | { decision: 'commit'; expiresAt: number }
+  | { decision: 'commit'; expiresAt: number; held?: readonly OrderItem[] }
   | { decision: 'fail'; code: number; failedItems: unknown[] }
   | { decision: 'recover' };
 
@@ -129,6 +130,7 @@ export function decideOrder(pc: PlanContext, order: OrderCall, decision: Decisio
         ? JSON.stringify(decision.failedItems)
         : '',
       pc.now + SETTLE_RETRY_MS,
+      decision.decision === 'commit' && decision.held ? recordItemsJson(decision.held) : '',
     ],
   };
 }

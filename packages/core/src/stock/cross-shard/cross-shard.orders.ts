@@ -128,7 +128,7 @@ export async function reserveAcrossShards(
   if (begun[0] !== StockCode.OK) return interpret(reservePlan, begun) as ReserveOutcome;
   // A PENDING order goes on with what its coordinator recorded first, whatever this retry says.
   const stored = toOrderItems((JSON.parse(begun[1]) as { items: unknown }).items);
-  const held = await onShards(
+  const partReplies = await onShards(
     deps,
     [...itemsByShard(deps, stored)].map(([shard, part]) => ({
       shard,
@@ -137,7 +137,7 @@ export async function reserveAcrossShards(
   );
   let code: number = StockCode.OK;
   const failedItems: unknown[] = [];
-  for (const [partCode, json] of held) {
+  for (const [partCode, json] of partReplies) {
     if (FAILED_PART_RANK[partCode] !== undefined) {
       failedItems.push(...(JSON.parse(json) as unknown[]));
       if (code !== StockCode.INVALID_ORDER && (FAILED_PART_RANK[code] ?? 0) < FAILED_PART_RANK[partCode])
@@ -146,10 +146,11 @@ export async function reserveAcrossShards(
   }
   if (code === StockCode.OK) {
     const expiresAt = begin.now + (input.ttlSeconds ?? begin.settings.reservationTtlSeconds) * 1000;
+    const held = heldItems(stored, partReplies);
     const decided = await onShard(
       deps,
       home,
-      decideOrder(deps.context(home), order, { decision: 'commit', expiresAt }),
+      decideOrder(deps.context(home), order, { decision: 'commit', expiresAt, held }),
     );
     const outcome = interpret(reservePlan, decided) as ReserveOutcome;
     // Decided before us (the recovery sweep failed it): our parts go back.
@@ -164,6 +165,20 @@ export async function reserveAcrossShards(
   const outcome = interpret(reservePlan, await onShard(deps, home, failed)) as ReserveOutcome;
   await partsSettled(deps, home, order.orderId);
   return outcome;
+}
+
+/**
+ * The order's items as its parts hold them (with their allocations per location), in the order
+ * the coordinator recorded them; each part answered its items on OK and on a replay.
+ */
+function heldItems(stored: readonly OrderItem[], replies: readonly [number, string][]): OrderItem[] {
+  const bySku = new Map<string, OrderItem>();
+  for (const [, json] of replies) {
+    if (json === '') continue;
+    for (const item of toOrderItems((JSON.parse(json) as { items?: unknown }).items))
+      bySku.set(item.skuId, item);
+  }
+  return stored.map((item) => bySku.get(item.skuId) ?? { skuId: item.skuId, quantity: item.quantity });
 }
 
 /** What the parts of an order already answered must do, by the coordinator's final status. */
