@@ -8,7 +8,8 @@ ARGV[1] now (epoch ms)  ARGV[2] finished-record TTL (s)  ARGV[3] decision: commi
 ARGV[7] actor  ARGV[8] orderId  ARGV[9] code (fail: -1, -2, -14 or -8)  ARGV[10] failed items JSON ('')
 ARGV[11] settle-by (epoch ms; fail and recover): when the parts are checked again if the caller
   does not report them released  ARGV[12] commit: the items as the parts hold them, with their
-  allocations per location (JSON; '' = the recorded items)
+  allocations per location (JSON; '' = the recorded items)  ARGV[13] commit of a partial order:
+  its shortItems (JSON; '' = none)
 Returns {code, entryJson}: commit 1 OK; fail its code; recover -8 INVALID_ORDER (reason RECOVERY),
   or -11 NOT_DUE (not due yet: nothing written); 0 REPLAY (+ the first reserve outcome: decided
   before, e.g. by the recovery sweep), -3 RESERVATION_NOT_FOUND (no coordinator here).
@@ -36,6 +37,7 @@ if decision == 'commit' then
   local expiresAt = tonumber(ARGV[4])
   entry.code, entry.expiresAt = 1, expiresAt
   if ARGV[12] and ARGV[12] ~= '' then entry.items = cjson.decode(ARGV[12]) end
+  if ARGV[13] and ARGV[13] ~= '' then entry.shortItems = cjson.decode(ARGV[13]) end
   json = cjson.encode(entry)
   rcall('HSET', key, 'status', 'RESERVED', 'expiresAt', expiresAt, 'reserve', json, 'items',
     cjson.encode(entry.items))

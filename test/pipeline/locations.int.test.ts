@@ -1,4 +1,4 @@
-import { publishLocations } from '@inventory/core';
+import { publishLocations } from '../../packages/core/src/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   ofType,

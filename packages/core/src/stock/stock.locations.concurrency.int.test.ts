@@ -162,4 +162,43 @@ describe('stock per location across shards, on a 3-master Redis Cluster with 16 
       ['hamburg', 3, 0],
     ]);
   });
+
+  it('a partial order across shards holds what each shard has, reports the rest, and fails when nothing is anywhere', async () => {
+    // Arrange
+    const { runner } = s.t;
+    await publishLocations(s.redis, runner.layout, locations);
+    const { a, b } = skusOnTwoShards(runner.layout, 'part');
+    await runner.set({ ...who, skuId: a, locationId: 'berlin', total: 3 });
+    await runner.set({ ...who, skuId: b, locationId: 'berlin', total: 0 });
+    const order = (orderId: string) =>
+      runner.reserve({
+        ...who,
+        orderId,
+        orderIdType: 'string',
+        allowPartial: true,
+        items: [
+          { skuId: a, quantity: 5 },
+          { skuId: b, quantity: 2 },
+        ],
+      });
+    // Act
+    const partial = await order('x3');
+    const nothing = await order('x4');
+    const released = await runner.release({ ...who, orderId: 'x3', orderIdType: 'string', reason: 'MANUAL' });
+    // Assert
+    expect(partial).toMatchObject({ ok: true });
+    expect(partial.entry?.items).toEqual([
+      { skuId: a, quantity: 3, allocations: [{ locationId: 'berlin', quantity: 3 }] },
+    ]);
+    expect(partial.entry?.shortItems).toEqual(
+      expect.arrayContaining([
+        { skuId: a, requested: 5, reserved: 3 },
+        { skuId: b, requested: 2, reserved: 0 },
+      ]),
+    );
+    expect(nothing).toMatchObject({ ok: false, reason: 'INSUFFICIENT_STOCK' });
+    expect(nothing.entry?.failedItems.map((f) => f.skuId).sort()).toEqual([a, b].sort());
+    expect(released).toMatchObject({ ok: true });
+    expect(await runner.getMany([a, b])).toMatchObject([{ reserved: 0 }, { reserved: 0 }]);
+  });
 });

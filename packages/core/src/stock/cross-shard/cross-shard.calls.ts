@@ -1,7 +1,7 @@
 import { luaScript, type ScriptCall } from '../../redis/lua.scripts.js';
 import { contextArgs, type PlanContext } from '../commands/command.js';
 import { recordItemsJson } from '../stock.journal.js';
-import type { CommandContext, OrderItem } from '../stock.types.js';
+import type { CommandContext, OrderItem, ShortItem } from '../stock.types.js';
 
 /**
  * KEYS and ARGV of the cross-shard order scripts (lua/begin-order.lua, reserve-part.lua,
@@ -108,7 +108,7 @@ export function reservePart(
 }
 
 export type Decision =
-  | { decision: 'commit'; expiresAt: number; held?: readonly OrderItem[] }
+  | { decision: 'commit'; expiresAt: number; items?: readonly OrderItem[]; shortItems?: readonly ShortItem[] }
   | { decision: 'fail'; code: number; failedItems: unknown[] }
   | { decision: 'recover' };
 
@@ -130,7 +130,10 @@ export function decideOrder(pc: PlanContext, order: OrderCall, decision: Decisio
         ? JSON.stringify(decision.failedItems)
         : '',
       pc.now + SETTLE_RETRY_MS,
-      decision.decision === 'commit' && decision.held ? recordItemsJson(decision.held) : '',
+      decision.decision === 'commit' && decision.items ? recordItemsJson(decision.items) : '',
+      decision.decision === 'commit' && decision.shortItems?.length
+        ? JSON.stringify(decision.shortItems.map((i) => [i.skuId, i.requested, i.reserved]))
+        : '',
     ],
   };
 }

@@ -1,12 +1,12 @@
 import { runScriptsOnShards, type ScriptCall } from '../../redis/lua.scripts.js';
 import type { ScriptPlan } from '../commands/command.js';
 import { interpret, type StockScriptReply } from '../commands/outcome.js';
-import type { ReserveInput, ReserveOutcome } from '../commands/reserve.command.js';
+import { type ReserveInput, type ReserveOutcome, reserveOptions } from '../commands/reserve.command.js';
 import { StockCode } from '../stock.codes.js';
 import { StockStaleKeysError, toStockError } from '../stock.errors.js';
 import type { ExecutorDeps } from '../stock.executor.js';
 import { parseJournalEntry, toOrderItems } from '../stock.journal.js';
-import type { CommandContext, OrderItem, StockAction } from '../stock.types.js';
+import type { CommandContext, OrderItem, ShortItem, StockAction } from '../stock.types.js';
 import {
   beginOrder,
   decideOrder,
@@ -132,7 +132,7 @@ export async function reserveAcrossShards(
     deps,
     [...itemsByShard(deps, stored)].map(([shard, part]) => ({
       shard,
-      call: reservePart(deps.context(shard), order, part, input.allowSplit === false ? 'S' : ''),
+      call: reservePart(deps.context(shard), order, part, reserveOptions(input)),
     })),
   );
   let code: number = StockCode.OK;
@@ -144,13 +144,18 @@ export async function reserveAcrossShards(
         code = partCode;
     } else if (partCode === StockCode.INVALID_ORDER) code = StockCode.INVALID_ORDER;
   }
-  if (code === StockCode.OK) {
+  const held = code === StockCode.OK ? heldItems(stored, partReplies) : null;
+  if (held && held.items.length === 0) {
+    // A partial order that found nothing anywhere fails like any other short order.
+    code = StockCode.INSUFFICIENT_STOCK;
+    failedItems.push(...held.missing);
+  }
+  if (held && code === StockCode.OK) {
     const expiresAt = begin.now + (input.ttlSeconds ?? begin.settings.reservationTtlSeconds) * 1000;
-    const held = heldItems(stored, partReplies);
     const decided = await onShard(
       deps,
       home,
-      decideOrder(deps.context(home), order, { decision: 'commit', expiresAt, held }),
+      decideOrder(deps.context(home), order, { decision: 'commit', expiresAt, ...held }),
     );
     const outcome = interpret(reservePlan, decided) as ReserveOutcome;
     // Decided before us (the recovery sweep failed it): our parts go back.
@@ -167,18 +172,40 @@ export async function reserveAcrossShards(
   return outcome;
 }
 
+/** Lua's cjson writes an empty list as `{}`: anything but an array is none. */
+function listOf<T>(value: T[] | undefined): T[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** What the parts of a cross-shard order answered they hold (reserve-part's OK and REPLAY json). */
+interface PartReply {
+  items?: unknown;
+  shortItems?: [string, number, number][];
+  missing?: unknown[];
+}
+
 /**
  * The order's items as its parts hold them (with their allocations per location), in the order
- * the coordinator recorded them; each part answered its items on OK and on a replay.
+ * the coordinator recorded them; a partial order leaves out what got nothing and reports what got
+ * less (shortItems) and what got nothing (missing, as failed items).
  */
-function heldItems(stored: readonly OrderItem[], replies: readonly [number, string][]): OrderItem[] {
+function heldItems(stored: readonly OrderItem[], replies: readonly [number, string][]) {
   const bySku = new Map<string, OrderItem>();
+  const shortItems: ShortItem[] = [];
+  const missing: unknown[] = [];
   for (const [, json] of replies) {
     if (json === '') continue;
-    for (const item of toOrderItems((JSON.parse(json) as { items?: unknown }).items))
-      bySku.set(item.skuId, item);
+    const reply = JSON.parse(json) as PartReply;
+    for (const item of toOrderItems(reply.items)) bySku.set(item.skuId, item);
+    for (const [skuId, requested, reserved] of listOf(reply.shortItems))
+      shortItems.push({ skuId, requested, reserved });
+    missing.push(...listOf(reply.missing));
   }
-  return stored.map((item) => bySku.get(item.skuId) ?? { skuId: item.skuId, quantity: item.quantity });
+  const items = stored.flatMap((item) => {
+    const held = bySku.get(item.skuId);
+    return held ? [held] : [];
+  });
+  return { items, shortItems, missing };
 }
 
 /** What the parts of an order already answered must do, by the coordinator's final status. */
