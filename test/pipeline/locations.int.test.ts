@@ -1,5 +1,5 @@
-import { publishLocations } from '../../packages/core/src/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
+import { publishLocations } from '../../packages/core/src/index.js';
 import {
   ofType,
   orderEvent,
