@@ -1,4 +1,4 @@
-import type { JournalEntry, JournalSku, KafkaTopics } from '@inventory/core';
+import type { JournalEntry, KafkaTopics } from '@inventory/core';
 import { availableOf, changedSkus, reservationFailedReason, StockCode } from '@inventory/core';
 import { LosslessNumber, stringify } from 'lossless-json';
 import { v5 as uuidv5 } from 'uuid';
