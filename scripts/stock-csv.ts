@@ -9,6 +9,16 @@
 // nothing, keyed by the file's SHA-256 and the chunk index: re-running a file changes nothing.
 // --dry-run prints `skuId: before → after` for each change and applies nothing.
 //
+// Stock per location (docs/locations.md): a `total` file may add the columns `locationId`,
+// `safetyStock` and `backorderLimit` (any order after skuId). A row with a locationId sets that
+// location (PUT /api/v1/admin/inventory/{skuId}/locations/{locationId}; an empty cell keeps that
+// figure), one call per row keyed by the file's SHA-256 and the line; a row without one is a SKU
+// row as above. A SKU is listed either without a location or per location, not both. The API has
+// no bulk form per location, so such rows cost one request each (mind HTTP_RATE_LIMIT_MAX).
+// The export writes today's five columns until some SKU has stock away from `default` or a
+// setting; then the file gains `locationId,safetyStock,backorderLimit` and such a SKU one row per
+// location (once any location exists, every SKU is read per location: one request each).
+//
 // --api defaults to http://127.0.0.1:8083; --token to an ADMIN token signed with JWT_SECRET (or
 // the local .data/jwt-secret that `pnpm start` creates). Progress goes to stderr on a terminal.
 //

@@ -1,5 +1,6 @@
 import {
   type ApiErrorBody,
+  type components,
   createInventoryClient,
   retryingFetch,
   type StockLevel,
@@ -13,6 +14,18 @@ import {
  */
 
 export type { ApiErrorBody, StockLevel };
+/** A SKU's figures and each location's (docs/locations.md). */
+export type StockByLocation = components['schemas']['StockByLocation'];
+export type LocationStock = components['schemas']['LocationStock'];
+export type Location = components['schemas']['Location'];
+
+/** The body of PUT …/locations/{locationId}: absent fields keep their value. */
+export interface LocationSettings {
+  total?: number;
+  safetyStock?: number;
+  backorderLimit?: number;
+  reason?: string;
+}
 
 /** One item of `details.failedItems` in a 409/404/400 bulk answer. */
 export interface FailedItem {
@@ -40,6 +53,17 @@ export interface StockApiClient {
     cursor: string,
     limit: number,
   ): Promise<ApiAnswer<{ items: StockLevel[]; nextCursor: string | null }>>;
+  /** Sets one location's figures of a SKU; the Idempotency-Key makes a re-run change nothing. */
+  setLocation(
+    skuId: string,
+    locationId: string,
+    body: LocationSettings,
+    idempotencyKey: string,
+  ): Promise<ApiAnswer<StockByLocation>>;
+  /** A SKU's stock per location (404 for an unknown SKU). */
+  readLocations(skuId: string): Promise<ApiAnswer<StockByLocation>>;
+  /** Every location, active or not. */
+  listLocations(): Promise<ApiAnswer<{ items: Location[] }>>;
 }
 
 export interface ClientOptions {
@@ -87,5 +111,15 @@ export function createStockApiClient(options: ClientOptions): StockApiClient {
     readMany: async (skuIds) => answer(await api.POST('/api/v1/inventory/bulk', { body: { skuIds } })),
     listPage: async (cursor, limit) =>
       answer(await api.GET('/api/v1/admin/inventory', { params: { query: { cursor, limit } } })),
+    setLocation: async (skuId, locationId, body, idempotencyKey) =>
+      answer(
+        await api.PUT('/api/v1/admin/inventory/{skuId}/locations/{locationId}', {
+          params: { path: { skuId, locationId }, header: { 'idempotency-key': idempotencyKey } },
+          body,
+        }),
+      ),
+    readLocations: async (skuId) =>
+      answer(await api.GET('/api/v1/inventory/{skuId}/locations', { params: { path: { skuId } } })),
+    listLocations: async () => answer(await api.GET('/api/v1/admin/locations')),
   };
 }

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { STOCK_LIMITS } from '../../packages/core/src/stock/stock.validation.js';
 import type { BulkItem, StockApiClient } from './csv.client.js';
+import { previewLocationRows } from './csv.location-preview.js';
+import { applyLocationRows } from './csv.locations.js';
 import { previewImport } from './csv.preview.js';
 import type { Progress } from './csv.progress.js';
 import { chunked, describeRejection } from './csv.report.js';
@@ -12,7 +14,8 @@ import { type CsvMode, type CsvRow, parseStockCsv } from './csv.rows.js';
  * endpoint. Each chunk is all or nothing on the server, and its Idempotency-Key is the file's
  * SHA-256 plus the chunk's index, so running the same file again replays every chunk that landed
  * and changes nothing (a rejected chunk replays its rejection for the key's TTL, 24 h by default:
- * fix the file, and the new content gets new keys).
+ * fix the file, and the new content gets new keys). Rows that name a location (csv.header.ts) go
+ * after the SKU rows, one call each (csv.locations.ts), keyed the same way by their line.
  */
 
 export interface ImportOptions {
@@ -80,26 +83,47 @@ export async function runImport(o: ImportOptions): Promise<number> {
   }
   if (skipped > 0) o.err(`${skipped} malformed row(s) skipped (--allow-partial)`);
   const chunks = chunked(parsed.rows, CHUNK_ROWS);
-  o.progress.start(parsed.rows.length);
+  const locationRows = parsed.locationRows ?? [];
+  // A file of location rows only has no SKU chunks to report on.
+  const skuSummary = parsed.rows.length > 0 || locationRows.length === 0;
+  o.progress.start(parsed.rows.length + locationRows.length);
   try {
     if (o.dryRun) {
       const p = await previewImport(parsed.mode, chunks, o.client, o.out, o.progress);
+      const l = await previewLocationRows(locationRows, o.client, o.out, o.progress);
       o.progress.stop();
-      o.err(
-        `dry run: ${parsed.rows.length} row(s): ${p.changed} change(s) (${p.created} new SKU(s)), ` +
-          `${p.unchanged} unchanged, ${p.failing} would fail; nothing was applied`,
-      );
-      return p.failing > 0 || skipped > 0 ? EXIT.notApplied : EXIT.ok;
+      if (skuSummary) {
+        o.err(
+          `dry run: ${parsed.rows.length} row(s): ${p.changed} change(s) (${p.created} new SKU(s)), ` +
+            `${p.unchanged} unchanged, ${p.failing} would fail; nothing was applied`,
+        );
+      }
+      if (locationRows.length > 0) {
+        o.err(
+          `dry run: ${locationRows.length} location row(s): ${l.changed} change(s) (${l.created} new SKU(s)), ` +
+            `${l.unchanged} unchanged, ${l.failing} would fail; nothing was applied`,
+        );
+      }
+      return p.failing + l.failing > 0 || skipped > 0 ? EXIT.notApplied : EXIT.ok;
     }
     const fileHash = createHash('sha256').update(content).digest('hex');
     const t = await apply(o, parsed.mode, chunks, fileHash);
+    const l = await applyLocationRows({ ...o, fileHash }, locationRows);
     o.progress.stop();
-    const replays = t.replayed > 0 ? ` (${t.replayed} already applied by an earlier run: unchanged)` : '';
-    o.err(
-      `applied ${t.applied} of ${parsed.rows.length} row(s) in ${chunks.length - t.rejectedChunks} chunk(s)${replays}; ` +
-        `${t.rejectedRows} row(s) in ${t.rejectedChunks} rejected chunk(s)`,
-    );
-    return t.rejectedRows > 0 || skipped > 0 ? EXIT.notApplied : EXIT.ok;
+    if (skuSummary) {
+      const replays = t.replayed > 0 ? ` (${t.replayed} already applied by an earlier run: unchanged)` : '';
+      o.err(
+        `applied ${t.applied} of ${parsed.rows.length} row(s) in ${chunks.length - t.rejectedChunks} chunk(s)${replays}; ` +
+          `${t.rejectedRows} row(s) in ${t.rejectedChunks} rejected chunk(s)`,
+      );
+    }
+    if (locationRows.length > 0) {
+      const replays = l.replayed > 0 ? ` (${l.replayed} already applied by an earlier run: unchanged)` : '';
+      o.err(
+        `applied ${l.applied} of ${locationRows.length} location row(s)${replays}; ${l.rejected} row(s) rejected`,
+      );
+    }
+    return t.rejectedRows + l.rejected > 0 || skipped > 0 ? EXIT.notApplied : EXIT.ok;
   } finally {
     o.progress.stop();
   }

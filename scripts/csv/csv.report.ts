@@ -8,6 +8,31 @@ export function showSku(skuId: string): string {
   return /^[^\s",:]+$/.test(skuId) ? skuId : JSON.stringify(skuId);
 }
 
+/** A (SKU, location) pair as printed: `A @ berlin`. */
+export function showLocation(skuId: string, locationId: string): string {
+  return `${showSku(skuId)} @ ${locationId}`;
+}
+
+/**
+ * Why the API refused one location row (PUT …/locations/{locationId}), on one line: the business
+ * reason when the answer names one (LOCATION_NOT_FOUND, BELOW_RESERVED…), the field errors of a 400.
+ */
+export function describeLocationRejection(
+  error: ApiErrorBody,
+  row: { line: number; skuId: string; locationId: string },
+): string {
+  const details = (error.details ?? {}) as { reason?: unknown };
+  const fields = (error.fieldErrors ?? []).map((e) => `${e.field} ${e.reason}`);
+  const label =
+    error.code === 'INVENTORY-404-004'
+      ? 'LOCATION_NOT_FOUND'
+      : typeof details.reason === 'string'
+        ? details.reason
+        : error.code;
+  const why = fields.length > 0 ? fields.join('; ') : error.message;
+  return `line ${row.line}: ${showLocation(row.skuId, row.locationId)}: ${label}: ${why}`;
+}
+
 const counters = (f: FailedItem) =>
   f.total === null ? 'unknown SKU' : `total ${f.total}, reserved ${f.reserved}, available ${f.available}`;
 

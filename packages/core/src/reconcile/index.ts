@@ -6,6 +6,8 @@ export type {
   DriftKind,
   DriftOutcome,
   LedgerDrift,
+  LocationDiff,
+  LocationFigures,
   ReconcileHooks,
   ReconcileOptions,
   ReconcileReport,

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createStockKeys } from '../stock/stock.keys.js';
+import {
+  describeLocationDrift,
+  locationDiffs,
+  locationFieldsFor,
+  locationFieldsOf,
+  mariadbLocations,
+  redisLocations,
+} from './location.compare.js';
 import { observeSettled } from './reconcile.settle.js';
 import { canonicalItems, redisView, reservationDiff } from './reservation.compare.js';
 import {
@@ -41,6 +49,68 @@ describe('SKU comparison', () => {
       repairedVersion({ total: 1, reserved: 0, version: 9 }, { total: 1, reserved: 0, version: 4 }),
     ).toBe(10);
     expect(repairedVersion(null, { total: 1, reserved: 0, version: 4 })).toBe(5);
+  });
+});
+
+describe('location comparison', () => {
+  const row = (location_id: string, total: number | null, safety_stock = 0, backorder_limit = 0) => ({
+    sku_id: 'A',
+    location_id,
+    total,
+    reserved: total === null ? null : 0,
+    safety_stock,
+    backorder_limit,
+  });
+
+  it("when only default's derived counts differ, or a location is zero on one side and absent on the other, reports nothing", () => {
+    // Redis: default holds 10 − 4 = 6; MariaDB keeps no counts for default. hamburg: zeros vs absent.
+    const redis = redisLocations({
+      total: '10',
+      reserved: '0',
+      't:berlin': '4',
+      'r:berlin': '0',
+      't:hamburg': '0',
+    });
+    const mariadb = mariadbLocations([row('default', null), row('berlin', 4)]);
+    expect(locationDiffs(redis, mariadb)).toEqual([]);
+  });
+
+  it("when a location's counts or any location's settings differ, lists each such location once, sorted", () => {
+    const redis = redisLocations({ total: '10', reserved: '0', 't:berlin': '5', 'ss:default': '1' });
+    const mariadb = mariadbLocations([row('berlin', 4), row('default', null, 1, 2), row('cologne', 1)]);
+    const diffs = locationDiffs(redis, mariadb);
+    expect(diffs.map((d) => d.locationId)).toEqual(['berlin', 'cologne', 'default']);
+    expect(diffs[2]).toEqual({
+      locationId: 'default',
+      redis: { total: null, reserved: null, safetyStock: 1, backorderLimit: 0 },
+      mariadb: { total: null, reserved: null, safetyStock: 1, backorderLimit: 2 },
+    });
+    expect(describeLocationDrift(diffs.slice(2), { redis: 1, mariadb: 3 })).toBe(
+      'default: redis safetyStock 1 backorderLimit 0, mariadb safetyStock 1 backorderLimit 2; safety sum: redis 1, mariadb 3',
+    );
+  });
+
+  it('when a field is not a number in Redis, the location differs', () => {
+    const redis = redisLocations({ total: '1', reserved: '0', 'bo:berlin': 'x' });
+    expect(locationDiffs(redis, mariadbLocations([]))).toMatchObject([{ locationId: 'berlin' }]);
+  });
+
+  it('when repairing, writes the fields restore writes and the safety sum; only location fields are compared', () => {
+    const fields = locationFieldsFor(mariadbLocations([row('default', null, 2), row('berlin', 4, 1, 3)]));
+    expect(fields).toEqual({
+      'ss:default': 2,
+      'bo:default': 0,
+      'ss:berlin': 1,
+      'bo:berlin': 3,
+      't:berlin': 4,
+      'r:berlin': 0,
+      safety: 3,
+    });
+    const hash = { total: '9', version: '3', 'r:x': '1', 't:x': '2', safety: '0' };
+    expect(locationFieldsOf(hash)).toBe(
+      locationFieldsOf({ safety: '0', 't:x': '2', 'r:x': '1', version: '9' }),
+    );
+    expect(locationFieldsOf(hash)).not.toBe(locationFieldsOf({ ...hash, 'ss:x': '0' }));
   });
 });
 

@@ -7,6 +7,7 @@ import { createKnex, ensureDatabase, type Knex, runMigrations } from '../db/knex
 
 const TABLES = [
   'inventory_snapshot',
+  'inventory_stock_location',
   'inventory_ledger',
   'inventory_reservation',
   'inventory_event_idempotency',

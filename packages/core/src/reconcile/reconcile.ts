@@ -103,9 +103,10 @@ function logSummary(log: Logger, report: ReconcileReport): void {
 }
 
 /**
- * Compares the live store (Redis) with the durable record (MariaDB) per SKU and per open
- * reservation, and with `repair` sets Redis back to MariaDB's state, recording each SKU repair in
- * the ledger (action `reconcile`, reason `RECONCILE`). MariaDB is the truth: it holds every
+ * Compares the live store (Redis) with the durable record (MariaDB) per SKU (its stock per
+ * location included: location.compare.ts) and per open reservation, and with `repair` sets Redis
+ * back to MariaDB's state, recording each SKU repair in the ledger (action `reconcile`, reason
+ * `RECONCILE`). MariaDB is the truth: it holds every
  * journaled change, so a difference once the journal is drained is a change made behind the
  * service's back (or a lost one). Runs only when the journal is drained; see reconcile.settle.ts
  * for how it stays correct while the service keeps writing.

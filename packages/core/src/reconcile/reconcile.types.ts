@@ -4,6 +4,9 @@ import type { RedisClient } from '../redis/redis.groups.js';
 import type { RestorableReservation } from '../restore/restore.orders.js';
 import type { StockKeys } from '../stock/stock.keys.js';
 import type { ShardLayout } from '../stock/stock.shards.js';
+import type { LocationDiff } from './location.compare.js';
+
+export type { LocationDiff, LocationFigures } from './location.compare.js';
 
 /** A SKU's counters as one store holds them. */
 export interface SkuCounters {
@@ -30,12 +33,20 @@ export type DriftKind = SkuDriftKind | 'ledger-mismatch' | ReservationDriftKind;
  */
 export type DriftOutcome = 'reported' | 'repaired' | 'conflict' | 'unrepairable' | 'unverified';
 
+/**
+ * A SKU on which the stores disagree. Stock per location (docs/locations.md) is part of the SKU:
+ * a `sku-mismatch` may have equal counters and differ only in `locations` or `safety`.
+ */
 export interface SkuDrift {
   kind: SkuDriftKind;
   skuId: string;
   redis: SkuCounters | null;
   mariadb: SkuCounters | null;
   outcome: DriftOutcome;
+  /** The locations whose figures differ (only when MariaDB has the SKU). */
+  locations?: LocationDiff[];
+  /** The SKU's safety stock sum, when the hash's `safety` field differs from MariaDB's rows. */
+  safety?: { redis: number; mariadb: number };
   /** The version both stores hold after a repair. */
   version?: number;
   note?: string;

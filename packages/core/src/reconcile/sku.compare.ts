@@ -4,6 +4,11 @@ import type { SkuCounters, SkuDriftKind } from './reconcile.types.js';
 /** The SKU hash fields reconcile reads, in the order the CAS script expects them. */
 export const SKU_FIELDS = ['total', 'reserved', 'version'] as const;
 
+/** A hash (HGETALL) as HMGET of SKU_FIELDS would return it: what the CAS script compares. */
+export function rawSkuFields(hash: Record<string, string>): RawSkuFields {
+  return SKU_FIELDS.map((name) => hash[name] ?? null);
+}
+
 /** Counters from an HMGET reply; null when the hash has no total (the SKU is absent). */
 export function toCounters(raw: RawSkuFields): SkuCounters | null {
   const [total = null, reserved = null, version = null] = raw;

@@ -1,9 +1,21 @@
 import type { Knex } from 'knex';
 import { scanNodes } from '../redis/redis.groups.js';
-import type { RawSkuFields } from './reconcile.script.js';
+import {
+  describeLocationDrift,
+  type LocationMap,
+  locationDiffs,
+  locationFieldsOf,
+  mariadbLocations,
+  mariadbSafety,
+  redisLocations,
+  redisSafety,
+  STOCK_LOCATION_COLUMNS,
+  type StockLocationRecord,
+} from './location.compare.js';
+import { repairLocations } from './location.repair.js';
 import { type Observation, observeSettled, replyAt } from './reconcile.settle.js';
-import type { ReconcileContext, SkuCounters, SkuDrift } from './reconcile.types.js';
-import { SKU_FIELDS, skuDriftKind, toCounters } from './sku.compare.js';
+import type { DriftOutcome, ReconcileContext, SkuCounters, SkuDrift } from './reconcile.types.js';
+import { rawSkuFields, skuDriftKind, toCounters } from './sku.compare.js';
 import { RECONCILE_ACTION, repairSku } from './sku.repair.js';
 
 interface SnapshotRecord extends SkuCounters {
@@ -14,6 +26,21 @@ interface SnapshotPage {
   rows: SnapshotRecord[];
   /** Ledger sums per SKU of the page; a SKU without ledger rows is absent (sums 0). */
   ledger: Map<string, { total: number; reserved: number }>;
+  /** inventory_stock_location rows per SKU of the page; a SKU without rows is absent. */
+  locations: Map<string, StockLocationRecord[]>;
+}
+
+/** The stock-location rows of some SKUs, grouped by SKU. */
+async function readLocationRows(
+  knex: Knex | Knex.Transaction,
+  skuIds: string[],
+): Promise<Map<string, StockLocationRecord[]>> {
+  const rows: StockLocationRecord[] = await knex('inventory_stock_location')
+    .select(...STOCK_LOCATION_COLUMNS)
+    .whereIn('sku_id', skuIds);
+  const bySku = new Map<string, StockLocationRecord[]>();
+  for (const row of rows) bySku.set(row.sku_id, [...(bySku.get(row.sku_id) ?? []), row]);
+  return bySku;
 }
 
 const SNAPSHOT_COLUMNS = ['sku_id', 'total', 'reserved', 'version'] as const;
@@ -28,7 +55,7 @@ async function readSnapshotPage(ctx: ReconcileContext, after: string): Promise<S
         .modify(ctx.onlyShardSkus)
         .orderBy('sku_id')
         .limit(ctx.pageSize);
-      if (rows.length === 0) return { rows, ledger: new Map() };
+      if (rows.length === 0) return { rows, ledger: new Map(), locations: new Map() };
       // Reconcile rows are left out: they record what a repair changed in Redis, not a movement.
       // CAST: SUM of a BIGINT is a DECIMAL, which the driver would return as text.
       const sums: { sku_id: string; total: number; reserved: number }[] = await trx('inventory_ledger')
@@ -41,7 +68,12 @@ async function readSnapshotPage(ctx: ReconcileContext, after: string): Promise<S
         )
         .whereNot('action', RECONCILE_ACTION)
         .groupBy('sku_id');
-      return { rows, ledger: new Map(sums.map((s) => [s.sku_id, { total: s.total, reserved: s.reserved }])) };
+      const ledger = new Map(sums.map((s) => [s.sku_id, { total: s.total, reserved: s.reserved }]));
+      const locations = await readLocationRows(
+        trx,
+        rows.map((r) => r.sku_id),
+      );
+      return { rows, ledger, locations };
     },
     { isolationLevel: 'repeatable read' },
   );
@@ -54,20 +86,60 @@ async function readSnapshotRow(knex: Knex, skuId: string): Promise<SkuCounters |
   return row ? { total: row.total, reserved: row.reserved, version: row.version } : null;
 }
 
-/** One look at both stores (see reconcile.settle.ts for when it counts as settled). */
-async function observeSku(
-  ctx: ReconcileContext,
-  skuId: string,
-): Promise<Observation<{ mariadb: SkuCounters | null; raw: RawSkuFields }>> {
+interface SkuView {
+  mariadb: SkuCounters | null;
+  locations: LocationMap;
+  hash: Record<string, string>;
+}
+
+/**
+ * One look at both stores (see reconcile.settle.ts for when it counts as settled). Every journal
+ * entry that changes a SKU's locations also moves its snapshot version, so an unchanged snapshot
+ * version covers the location rows read in between as well.
+ */
+async function observeSku(ctx: ReconcileContext, skuId: string): Promise<Observation<SkuView>> {
   const before = await readSnapshotRow(ctx.knex, skuId);
-  const results = await ctx.redis
-    .multi()
-    .xlen(ctx.keys.journal)
-    .hmget(ctx.keys.stock(skuId), ...SKU_FIELDS)
-    .exec();
+  const rows = (await readLocationRows(ctx.knex, [skuId])).get(skuId) ?? [];
+  const results = await ctx.redis.multi().xlen(ctx.keys.journal).hgetall(ctx.keys.stock(skuId)).exec();
   const after = await readSnapshotRow(ctx.knex, skuId);
   const settled = replyAt<number>(results, 0) === 0 && before?.version === after?.version;
-  return { settled, value: { mariadb: before, raw: replyAt<(string | null)[]>(results, 1) } };
+  const hash = replyAt<Record<string, string>>(results, 1);
+  return { settled, value: { mariadb: before, locations: mariadbLocations(rows), hash } };
+}
+
+/** How the SKU's locations differ; only compared when MariaDB has the SKU (else nothing to compare with). */
+function locationDrift(view: SkuView): Pick<SkuDrift, 'locations' | 'safety'> {
+  if (view.mariadb === null) return {};
+  const drift: Pick<SkuDrift, 'locations' | 'safety'> = {};
+  const diffs = locationDiffs(redisLocations(view.hash), view.locations);
+  if (diffs.length > 0) drift.locations = diffs;
+  const safety = { redis: redisSafety(view.hash), mariadb: mariadbSafety(view.locations) };
+  if (safety.redis !== safety.mariadb) drift.safety = safety;
+  return drift;
+}
+
+/** Whether the two stores disagree about a SKU, its counters or its locations. */
+function differs(view: SkuView): boolean {
+  const drift = locationDrift(view);
+  const counters = skuDriftKind(toCounters(rawSkuFields(view.hash)), view.mariadb);
+  return counters !== null || drift.locations !== undefined || drift.safety !== undefined;
+}
+
+/**
+ * The SKU counters first (lua/reconcile-sku.lua), then the locations from the hash that repair
+ * left: its version is then the repaired one, its location fields the ones observed.
+ */
+async function repairAll(ctx: ReconcileContext, item: SkuDrift, view: SkuView): Promise<DriftOutcome> {
+  let version = view.hash.version ?? null;
+  const afterSkuRepair = skuDriftKind(item.redis, item.mariadb) !== null;
+  if (afterSkuRepair) {
+    const outcome = await repairSku(ctx, item, rawSkuFields(view.hash));
+    if (outcome !== 'repaired') return outcome;
+    version = String(item.version);
+  }
+  if (item.locations === undefined && item.safety === undefined) return 'repaired';
+  const fields = locationFieldsOf(view.hash);
+  return repairLocations(ctx, item, view.locations, { version, fields, afterSkuRepair });
 }
 
 /**
@@ -76,22 +148,24 @@ async function observeSku(
  */
 async function settleSku(ctx: ReconcileContext, skuId: string, ledgerMismatch: boolean): Promise<void> {
   const seen = await observeSettled(() => observeSku(ctx, skuId));
-  const redis = toCounters(seen.value.raw);
-  const mariadb = seen.value.mariadb;
-  const kind = skuDriftKind(redis, mariadb);
-  if (kind === null) return; // what the page saw was a change in flight, drained since
-  const item: SkuDrift = { kind, skuId, redis, mariadb, outcome: 'reported' };
+  const view = seen.value;
+  if (!differs(view)) return; // what the page saw was a change in flight, drained since
+  const redis = toCounters(rawSkuFields(view.hash));
+  const mariadb = view.mariadb;
+  const kind = skuDriftKind(redis, mariadb) ?? 'sku-mismatch';
+  const item: SkuDrift = { kind, skuId, redis, mariadb, outcome: 'reported', ...locationDrift(view) };
   if (kind === 'sku-missing-in-mariadb') {
     item.note =
       'not journaled, so MariaDB has nothing to restore it from: set it through the API or delete the key';
+  } else if (item.locations || item.safety) {
+    item.note = `stock per location differs: ${describeLocationDrift(item.locations, item.safety)}`;
   }
   if (!seen.settled) {
     item.outcome = 'unverified';
     item.note = 'the journal kept receiving entries; rerun when the service is quiet';
   } else if (ctx.repair) {
     if (ledgerMismatch) item.note = 'the ledger does not add up to the snapshot: repair MariaDB first';
-    item.outcome =
-      ledgerMismatch || mariadb === null ? 'unrepairable' : await repairSku(ctx, item, seen.value.raw);
+    item.outcome = ledgerMismatch || mariadb === null ? 'unrepairable' : await repairAll(ctx, item, view);
   }
   ctx.record(item);
 }
@@ -116,12 +190,16 @@ async function checkPage(ctx: ReconcileContext, page: SnapshotPage): Promise<num
   const rows = page.rows.filter((row) => ctx.ownsSku(row.sku_id));
   if (rows.length === 0) return 0;
   const pipeline = ctx.redis.pipeline();
-  for (const row of rows) pipeline.hmget(ctx.keys.stock(row.sku_id), ...SKU_FIELDS);
+  for (const row of rows) pipeline.hgetall(ctx.keys.stock(row.sku_id));
   const results = (await pipeline.exec()) as [Error | null, unknown][];
   for (const [i, row] of rows.entries()) {
     const ledgerMismatch = checkLedger(ctx, row, page);
-    const redis = toCounters(replyAt<(string | null)[]>(results, i));
-    if (skuDriftKind(redis, row) !== null) await settleSku(ctx, row.sku_id, ledgerMismatch);
+    const view: SkuView = {
+      mariadb: { total: row.total, reserved: row.reserved, version: row.version },
+      locations: mariadbLocations(page.locations.get(row.sku_id) ?? []),
+      hash: replyAt<Record<string, string>>(results, i),
+    };
+    if (differs(view)) await settleSku(ctx, row.sku_id, ledgerMismatch);
   }
   return rows.length;
 }
