@@ -32,7 +32,12 @@ export function rawEvalsha(
   const skus = scenario.hot ? scenario.skuIds.slice(0, n) : Array.from({ length: n }, () => 'S__rand_int__');
   const names = scenario.hot ? skus : skus.map((_, i) => `X${i + 1}`);
   const order = '__rand_int____rand_int____rand_int__';
-  const keys = [`${prefix}reservation:${order}`, `${prefix}deadlines`, `${prefix}journal`];
+  const keys = [
+    `${prefix}reservation:${order}`,
+    `${prefix}deadlines`,
+    `${prefix}journal`,
+    `${prefix}locations`,
+  ];
   keys.push(...skus.map((s) => `${prefix}{${s}}:stock`), `${prefix}restored`); // the marker goes last
   const now = Date.now();
   const args = [
@@ -44,7 +49,8 @@ export function rawEvalsha(
     'bench-corr',
     'bench',
   ];
-  args.push(order, 'number', ...names.flatMap((s) => [s, '1']));
+  // Options '' (split allowed, all or nothing); each item: skuId, quantity, '' (sourced by priority).
+  args.push(order, 'number', '', ...names.flatMap((s) => [s, '1', '']));
   const argv = ['-h', url.hostname, '-p', url.port || '6379', '-n', String(options.requests)];
   argv.push('-c', String(options.clients), '-P', String(options.pipeline), '-r', String(MANY_SKUS), '--csv');
   argv.push('evalsha', sha, String(keys.length), ...keys, ...args);
