@@ -559,7 +559,9 @@ export interface components {
         LedgerRow: {
             id: number;
             skuId: string;
-            /** @description init, set, add, decrease, bulk, reserve, confirm, release, expire, reconcile */
+            /** @description The location the row moved (`default` for a SKU that never left it); the after-figures are its own */
+            locationId: string;
+            /** @description init, set, add, decrease, bulk, transfer, reserve, confirm, release, expire, reconcile */
             action: string;
             deltaTotal: number;
             deltaReserved: number;
@@ -1340,6 +1342,7 @@ export interface operations {
                      *           {
                      *             "id": 4711,
                      *             "skuId": "ELEC-20260125-AB12-Black-M",
+                     *             "locationId": "default",
                      *             "action": "reserve",
                      *             "deltaTotal": 0,
                      *             "deltaReserved": 2,

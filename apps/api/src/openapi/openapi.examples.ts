@@ -21,6 +21,7 @@ const threshold = { skuId: sku, threshold: 10, updatedAt: at };
 const ledgerRow = {
   id: 4711,
   skuId: sku,
+  locationId: 'default',
   action: 'reserve',
   deltaTotal: 0,
   deltaReserved: 2,

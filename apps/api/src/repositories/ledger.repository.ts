@@ -10,6 +10,7 @@ import type { LedgerRow } from '../schemas/inventory.schema.js';
 interface LedgerRecord {
   id: number;
   sku_id: string;
+  location_id: string;
   action: string;
   delta_total: number;
   delta_reserved: number;
@@ -38,6 +39,7 @@ function toRow(r: LedgerRecord): LedgerRow {
   return {
     id: r.id,
     skuId: r.sku_id,
+    locationId: r.location_id,
     action: r.action,
     deltaTotal: r.delta_total,
     deltaReserved: r.delta_reserved,

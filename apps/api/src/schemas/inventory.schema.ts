@@ -79,9 +79,13 @@ export const ledgerRowSchema = z
   .object({
     id: z.number().int(),
     skuId: z.string(),
-    action: z
-      .string()
-      .meta({ description: 'init, set, add, decrease, bulk, reserve, confirm, release, expire, reconcile' }),
+    locationId: z.string().meta({
+      description:
+        'The location the row moved (`default` for a SKU that never left it); the after-figures are its own',
+    }),
+    action: z.string().meta({
+      description: 'init, set, add, decrease, bulk, transfer, reserve, confirm, release, expire, reconcile',
+    }),
     deltaTotal: z.number().int(),
     deltaReserved: z.number().int(),
     totalAfter: z.number().int(),

@@ -163,6 +163,7 @@ describe('GET /api/v1/inventory/{skuId}/history', () => {
     expect(third.nextCursor).toBeNull();
     expect(third.items.at(-1)).toMatchObject({
       skuId,
+      locationId: 'default',
       action: 'add',
       reason: 'first',
       totalAfter: 1,
