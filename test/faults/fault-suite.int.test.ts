@@ -10,6 +10,7 @@
  * single Redis (one shard) and on a private 3-master Redis Cluster with 16 shards, two relays and
  * cross-shard orders (fault.stores.ts).
  */
+
 import { afterEach, describe, expect, it, onTestFailed } from 'vitest';
 import { isRestored } from '../../packages/core/src/index.js';
 import {
@@ -30,10 +31,10 @@ import {
 } from './fault.support.js';
 import { type Adjustment, type AdminClient, createAdminClient } from './http-admin.js';
 import { checkInvariants } from './invariants.js';
+import { addSecondLocation, checkLocations, seedSplit } from './locations.js';
 
 const ORDERS = Number(process.env.FAULT_ORDERS ?? 300);
 const SEEDS = (process.env.FAULT_SEEDS ?? '1').split(',').map(Number);
-const ctx = { causationId: 'fault-setup', correlationId: 'fault-setup', actor: 'test' };
 
 interface Run {
   stack: TestStack;
@@ -222,14 +223,15 @@ describe.each(FAULT_TARGETS.flatMap((target) => SEEDS.map((seed) => ({ ...target
         const run = await startRun(target);
         const workload = makeWorkload(target.seed, ORDERS, target.multiItem);
         await waitUntilRestored(run.stack, 240_000);
-        for (const sku of workload.skus)
-          await run.stack.runner.add({ ...ctx, skuId: sku, quantity: workload.initial });
+        await addSecondLocation(run.stack);
+        for (const sku of workload.skus) await seedSplit(run.stack, sku, workload.initial);
 
         const { sent, adjustments } = await drive(run, workload, fault);
         await waitForDurableEqualsLive(run.stack, workload.skus, 30_000);
 
         expect(adjustments.filter((a) => a.status === 'applied').length).toBeGreaterThan(0);
         const violations = await checkInvariants(run.stack, workload, sent, adjustments);
+        violations.push(...(await checkLocations(run.stack, workload.skus)));
         // The assertion below truncates a long list: the first ones, and how many, in full.
         if (violations.length > 0)
           console.error(`${violations.length} violations:\n${violations.slice(0, 20).join('\n')}`);

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { ReservationRecord } from '../reconcile/reservation.compare.js';
 import { PENDING_ORDER_MS } from '../stock/cross-shard/cross-shard.orders.js';
-import { parseOrderItems } from '../stock/stock.journal.js';
+import { parseOrderItems, recordItemsJson } from '../stock/stock.journal.js';
 import type { ShardLayout } from '../stock/stock.shards.js';
 import type { OrderItem } from '../stock/stock.types.js';
 
@@ -108,7 +108,7 @@ export function partFields(row: RestorableReservation, items: readonly OrderItem
   const fields: Record<string, string> = {
     kind: 'part',
     status: 'RESERVED',
-    items: JSON.stringify(items.map((i) => [i.skuId, i.quantity])),
+    items: recordItemsJson(items),
     orderIdType: row.order_id_type,
   };
   const correlationId = reservationFields(row).correlationId;

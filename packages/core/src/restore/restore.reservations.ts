@@ -1,7 +1,7 @@
 import type { ChainableCommander } from 'ioredis';
 import type { ReservationRecord } from '../reconcile/reservation.compare.js';
 import { parseOrderItems } from '../stock/stock.journal.js';
-import type { OrderItem } from '../stock/stock.types.js';
+import { DEFAULT_LOCATION, type LocationQuantity, type OrderItem } from '../stock/stock.types.js';
 import type { RestoreOptions } from './redis.restore.js';
 import { coordinatorFields, partFields, placeOrder, reservationFields } from './restore.orders.js';
 
@@ -17,22 +17,50 @@ interface CrossShardOrder {
 const FINAL = new Set(['CONFIRMED', 'RELEASED', 'EXPIRED', 'FAILED']);
 
 /**
- * The (order, SKU) pairs whose reserved units are still held: the order's reserved movements on
- * that SKU, summed from the ledger, are positive. The snapshot counters already include exactly
- * these movements, so a part rebuilt from them agrees with the rebuilt counters.
+ * The (order, SKU) pairs whose reserved units are still held, and where: the order's reserved
+ * movements on that SKU per location, summed from the ledger, are positive. The snapshot counters
+ * (and the location rows) already include exactly these movements, so a part rebuilt from them
+ * agrees with the rebuilt counters, location by location.
  */
-async function heldUnits(o: RestoreOptions, orders: CrossShardOrder[]): Promise<Set<string>> {
-  if (orders.length === 0) return new Set();
-  const rows: { order_id: string; sku_id: string; held: string | number }[] = await o
+async function heldUnits(
+  o: RestoreOptions,
+  orders: CrossShardOrder[],
+): Promise<Map<string, LocationQuantity[]>> {
+  if (orders.length === 0) return new Map();
+  const rows: { order_id: string; sku_id: string; location_id: string; held: string | number }[] = await o
     .knex('inventory_ledger')
-    .select('order_id', 'sku_id')
+    .select('order_id', 'sku_id', 'location_id')
     .sum({ held: 'delta_reserved' })
     .whereIn(
       'order_id',
       orders.map((c) => c.row.order_id),
     )
-    .groupBy('order_id', 'sku_id');
-  return new Set(rows.filter((r) => Number(r.held) > 0).map((r) => held(r.order_id, r.sku_id)));
+    .groupBy('order_id', 'sku_id', 'location_id');
+  const units = new Map<string, LocationQuantity[]>();
+  // Allocations in location order, as the scripts list a sourced item's (priority) is not known
+  // here; what matters is which location holds how much.
+  rows.sort((a, b) => (a.location_id < b.location_id ? -1 : a.location_id > b.location_id ? 1 : 0));
+  for (const r of rows) {
+    if (Number(r.held) <= 0) continue;
+    const key = held(r.order_id, r.sku_id);
+    units.set(key, [...(units.get(key) ?? []), { locationId: r.location_id, quantity: Number(r.held) }]);
+  }
+  return units;
+}
+
+/** A part's items with their allocations as the ledger shows them held. */
+function heldItems(
+  orderId: string,
+  items: readonly OrderItem[],
+  units: Map<string, LocationQuantity[]>,
+): OrderItem[] {
+  return items.map((item) => {
+    const allocations = units.get(held(orderId, item.skuId));
+    if (!allocations) return item;
+    const quantity = allocations.reduce((sum, a) => sum + a.quantity, 0);
+    const atDefault = allocations.length === 1 && allocations[0]?.locationId === DEFAULT_LOCATION;
+    return atDefault ? { skuId: item.skuId, quantity } : { skuId: item.skuId, quantity, allocations };
+  });
 }
 
 const held = (orderId: string, skuId: string) => `${orderId}\u0000${skuId}`;
@@ -77,7 +105,7 @@ async function restoreParts(
   for (const { row, partItems, coordinatorHere } of orders) {
     const id = row.order_id;
     if (partItems && partItems.some((i) => units.has(held(id, i.skuId)))) {
-      pipeline.hset(o.keys.part(id), partFields(row, partItems));
+      pipeline.hset(o.keys.part(id), partFields(row, heldItems(id, partItems, units)));
       parts += 1;
     }
     const partHeldHere = partItems?.some((i) => units.has(held(id, i.skuId))) === true;
