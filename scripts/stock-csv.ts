@@ -17,7 +17,7 @@
 // no bulk form per location, so such rows cost one request each (mind HTTP_RATE_LIMIT_MAX).
 // The export writes today's five columns until some SKU has stock away from `default` or a
 // setting; then the file gains `locationId,safetyStock,backorderLimit` and such a SKU one row per
-// location (once any location exists, every SKU is read per location: one request each).
+// location (the listing pages carry each SKU's locations: `GET /api/v1/admin/inventory?locations=true`).
 //
 // --api defaults to http://127.0.0.1:8083; --token to an ADMIN token signed with JWT_SECRET (or
 // the local .data/jwt-secret that `pnpm start` creates). Progress goes to stderr on a terminal.

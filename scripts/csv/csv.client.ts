@@ -16,6 +16,8 @@ import {
 export type { ApiErrorBody, StockLevel };
 /** A SKU's figures and each location's (docs/locations.md). */
 export type StockByLocation = components['schemas']['StockByLocation'];
+/** A listed SKU: its sums and, asked for, its stock per location. */
+export type ListedSku = StockLevel & { locations?: LocationStock[] };
 export type LocationStock = components['schemas']['LocationStock'];
 export type Location = components['schemas']['Location'];
 
@@ -49,10 +51,11 @@ export interface StockApiClient {
     reason?: string,
   ): Promise<ApiAnswer<{ items: StockLevel[] }>>;
   readMany(skuIds: string[]): Promise<ApiAnswer<{ items: StockLevel[]; missing: string[] }>>;
+  /** A page of SKUs, each with its stock per location (the listing's `locations=true`). */
   listPage(
     cursor: string,
     limit: number,
-  ): Promise<ApiAnswer<{ items: StockLevel[]; nextCursor: string | null }>>;
+  ): Promise<ApiAnswer<{ items: ListedSku[]; nextCursor: string | null }>>;
   /** Sets one location's figures of a SKU; the Idempotency-Key makes a re-run change nothing. */
   setLocation(
     skuId: string,
@@ -110,7 +113,9 @@ export function createStockApiClient(options: ClientOptions): StockApiClient {
       ),
     readMany: async (skuIds) => answer(await api.POST('/api/v1/inventory/bulk', { body: { skuIds } })),
     listPage: async (cursor, limit) =>
-      answer(await api.GET('/api/v1/admin/inventory', { params: { query: { cursor, limit } } })),
+      answer(
+        await api.GET('/api/v1/admin/inventory', { params: { query: { cursor, limit, locations: 'true' } } }),
+      ),
     setLocation: async (skuId, locationId, body, idempotencyKey) =>
       answer(
         await api.PUT('/api/v1/admin/inventory/{skuId}/locations/{locationId}', {

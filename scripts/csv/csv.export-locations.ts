@@ -1,5 +1,4 @@
-import type { LocationStock, StockApiClient, StockByLocation, StockLevel } from './csv.client.js';
-import { LOCATION_CONCURRENCY, mapPool } from './csv.pool.js';
+import type { ListedSku, LocationStock, StockByLocation, StockLevel } from './csv.client.js';
 
 /**
  * What `stock:export` writes for a SKU once stock per location exists (docs/locations.md): one row
@@ -49,39 +48,14 @@ export function locationRowsOf(sku: StockByLocation): ExportRow[] | null {
 }
 
 /**
- * Which SKUs of a page to read per location. The listing has SKU sums only, so this cannot be
- * seen from it once a location other than `default` exists (every SKU is read, one call each);
- * before that only `default`'s settings can exist, and its safety stock shows as
- * available ≠ total − reserved. A backorder limit at `default` alone does not show: such a SKU
- * is exported as one row (the API has no bulk read per location to find it).
+ * The export rows of a page's fresh SKUs. The listing carries each SKU's stock per location
+ * (`locations=true`), so nothing more is read; a SKU listed without it (an older API) is written
+ * as one row, as before locations.
  */
-export function needsLocationRead(s: StockLevel, otherLocations: boolean): boolean {
-  return otherLocations || s.available !== s.total - s.reserved;
-}
-
-/** Whether the deployment has a location other than `default` (active or not: a deactivated one may keep settings). */
-export async function hasOtherLocations(client: StockApiClient): Promise<boolean> {
-  const answer = await client.listLocations();
-  if (!answer.ok) throw new Error(`listing locations: ${answer.error.code} ${answer.error.message}`);
-  return answer.data.items.some((l) => l.locationId !== 'default');
-}
-
-/** The export rows of a page's fresh SKUs, reading those that may have stock per location. */
-export async function pageRows(
-  client: StockApiClient,
-  skus: StockLevel[],
-  otherLocations: boolean,
-): Promise<{ rows: ExportRow[]; located: number }> {
-  const perSku = await mapPool(skus, LOCATION_CONCURRENCY, async (s) => {
-    if (!needsLocationRead(s, otherLocations)) return [skuRow(s)];
-    const answer = await client.readLocations(s.skuId);
-    // 404: the SKU was deleted since the listing; it is written as listed, as before locations.
-    if (!answer.ok && answer.status === 404) return [skuRow(s)];
-    if (!answer.ok) {
-      throw new Error(`reading ${s.skuId}'s locations: ${answer.error.code} ${answer.error.message}`);
-    }
-    return locationRowsOf(answer.data) ?? [skuRow(s)];
-  });
+export function pageRows(skus: ListedSku[]): { rows: ExportRow[]; located: number } {
+  const perSku = skus.map(
+    (s) => (s.locations ? locationRowsOf({ ...s, locations: s.locations }) : null) ?? [skuRow(s)],
+  );
   const located = perSku.filter((rows) => rows[0]?.[5] !== '').length;
   return { rows: perSku.flat(), located };
 }

@@ -7,13 +7,7 @@ import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import type { StockApiClient } from './csv.client.js';
-import {
-  type ExportRow,
-  hasOtherLocations,
-  NARROW_HEADER,
-  pageRows,
-  WIDE_HEADER,
-} from './csv.export-locations.js';
+import { type ExportRow, NARROW_HEADER, pageRows, WIDE_HEADER } from './csv.export-locations.js';
 import type { Progress } from './csv.progress.js';
 
 /**
@@ -56,7 +50,6 @@ interface Spooled {
 /** Lists every SKU into the spool file. */
 async function spoolRows(o: ExportOptions, spool: Writable): Promise<Spooled> {
   const written = new Set<string>();
-  const otherLocations = await hasOtherLocations(o.client);
   const tally: Spooled = { skus: 0, located: 0, rows: 0 };
   let cursor: string | null = '0';
   while (cursor !== null) {
@@ -64,7 +57,7 @@ async function spoolRows(o: ExportOptions, spool: Writable): Promise<Spooled> {
     if (!answer.ok) throw new Error(`listing SKUs: ${answer.error.code} ${answer.error.message}`);
     const fresh = answer.data.items.filter((s) => !written.has(s.skuId));
     for (const s of fresh) written.add(s.skuId);
-    const { rows, located } = await pageRows(o.client, fresh, otherLocations);
+    const { rows, located } = pageRows(fresh);
     if (rows.length > 0) await write(spool, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
     tally.located += located;
     tally.rows += rows.length;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { locationRowsOf, needsLocationRead, skuRow } from './csv.export-locations.js';
+import { locationRowsOf, pageRows, skuRow } from './csv.export-locations.js';
 import { mapPool } from './csv.pool.js';
 import { describeLocationRejection } from './csv.report.js';
 import { parseStockCsv } from './csv.rows.js';
@@ -157,10 +157,20 @@ describe('export rows per location', () => {
     expect(skuRow(level)).toEqual(['A', 12, 1, 10, 7, '', '', '']);
   });
 
-  it('when no other location exists, reads only SKUs whose available shows a safety stock', () => {
-    expect(needsLocationRead(level, false)).toBe(true); // 12 − 1 ≠ 10
-    expect(needsLocationRead({ ...level, available: 11 }, false)).toBe(false);
-    expect(needsLocationRead({ ...level, available: 11 }, true)).toBe(true);
+  it('takes a page from the listing alone: per-location rows where the SKU has them, one row otherwise', () => {
+    const located = { ...level, locations: [at('default', 8), { ...at('hamburg', 0), backorderLimit: 2 }] };
+    const { rows, located: count } = pageRows([
+      located,
+      { ...level, skuId: 'B' },
+      { ...level, skuId: 'C', locations: [at('default', 12)] },
+    ]);
+    expect(rows.map((r) => [r[0], r[5]])).toEqual([
+      ['A', 'default'],
+      ['A', 'hamburg'],
+      ['B', ''],
+      ['C', ''],
+    ]);
+    expect(count).toBe(1);
   });
 });
 

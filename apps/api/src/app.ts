@@ -90,7 +90,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     asyncApi: buildAsyncApiDocument({ topics: kafka.topics, source: events.source }),
   });
   await app.register(inventoryRoutes, { runner, ledger, databaseTimeoutMs: timeoutMs });
-  await app.register(adminRoutes, { runner });
+  await app.register(adminRoutes, { runner, redis });
   await app.register(reservationRoutes, { runner });
   await app.register(locationRoutes, { runner, redis, locations: createLocationRepository({ knex }) });
   const thresholds = createThresholdRepository({ knex });

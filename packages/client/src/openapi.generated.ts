@@ -269,7 +269,7 @@ export interface paths {
         };
         /**
          * Every SKU, page by page (live values from Redis)
-         * @description Walks the live store with SCAN: every SKU that exists for the whole walk is listed at least once; one may be listed twice, and a page may hold a few more than `limit` or none at all. Follow `nextCursor` until it is null. 503 while Redis is being restored.
+         * @description Walks the live store with SCAN: every SKU that exists for the whole walk is listed at least once; one may be listed twice, and a page may hold a few more than `limit` or none at all. Follow `nextCursor` until it is null. 503 while Redis is being restored. With `locations=true` each SKU also lists its stock per location.
          */
         get: operations["listStock"];
         put?: never;
@@ -577,21 +577,6 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
-        Readiness: {
-            /** @enum {string} */
-            status: "UP" | "DOWN";
-            checks: {
-                /** @enum {string} */
-                redis: "UP" | "DOWN";
-                /** @enum {string} */
-                mariadb: "UP" | "DOWN";
-                /**
-                 * @description DOWN while Redis is being restored from MariaDB
-                 * @enum {string}
-                 */
-                redisRestore: "UP" | "DOWN";
-            };
-        };
         Location: {
             locationId: string;
             name: string;
@@ -621,6 +606,21 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             locations: components["schemas"]["LocationStock"][];
+        };
+        Readiness: {
+            /** @enum {string} */
+            status: "UP" | "DOWN";
+            checks: {
+                /** @enum {string} */
+                redis: "UP" | "DOWN";
+                /** @enum {string} */
+                mariadb: "UP" | "DOWN";
+                /**
+                 * @description DOWN while Redis is being restored from MariaDB
+                 * @enum {string}
+                 */
+                redisRestore: "UP" | "DOWN";
+            };
         };
         Reservation: {
             /** @description In the JSON type it arrived in: an integer (every digit, also above 2^53) or a string */
@@ -2672,6 +2672,8 @@ export interface operations {
                 cursor?: string;
                 /** @description About how many SKUs per page (default 1000, at most 5000) */
                 limit?: number;
+                /** @description true: each SKU lists its stock per location too (docs/locations.md) */
+                locations?: "true" | "false";
             };
             header?: never;
             path?: never;
@@ -2708,7 +2710,17 @@ export interface operations {
                         /** @enum {boolean} */
                         success: true;
                         data: {
-                            items: components["schemas"]["StockLevel"][];
+                            items: {
+                                skuId: string;
+                                total: number;
+                                reserved: number;
+                                available: number;
+                                version: number;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                /** @description With `locations=true`: every location the SKU has, `default` included */
+                                locations?: components["schemas"]["LocationStock"][];
+                            }[];
                             /** @description Pass as `cursor` for the next page; null once every SKU was listed */
                             nextCursor: string | null;
                         };

@@ -179,6 +179,7 @@ describe('the API through a Prism validating proxy', () => {
     expect((await stockAt(here, { total: 5, safetyStock: 1 })).status).toBe(201);
     expect((await stockAt('nowhere', { total: 5 })).status).toBe(404);
     expect((await call({ path: `/api/v1/inventory/${a}/locations` })).status).toBe(200);
+    expect((await call({ path: '/api/v1/admin/inventory?limit=10&locations=true' })).status).toBe(200);
     const transfer = (quantity: number) =>
       call({
         method: 'POST',

@@ -9,6 +9,7 @@ import {
 import { z } from 'zod';
 import { integer, reasonSchema, successSchema } from './common.schema.js';
 import { stockLevelSchema } from './inventory.schema.js';
+import { locationStockSchema } from './location.schema.js';
 
 /** Bulk adjustment (many SKUs, all or nothing) and the admin SKU listing used by the CSV export. */
 
@@ -100,11 +101,22 @@ export const skuListQuerySchema = z.object({
     minimum: 1,
     maximum: 5000,
   }),
+  locations: z
+    .enum(['true', 'false'], { error: "must be 'true' or 'false'" })
+    .default('false')
+    .meta({ description: 'true: each SKU lists its stock per location too (docs/locations.md)' }),
 });
 
 export const skuListResponseSchema = successSchema(
   z.object({
-    items: z.array(stockLevelSchema),
+    items: z.array(
+      stockLevelSchema.extend({
+        locations: z
+          .array(locationStockSchema)
+          .optional()
+          .meta({ description: 'With `locations=true`: every location the SKU has, `default` included' }),
+      }),
+    ),
     nextCursor: z
       .string()
       .nullable()

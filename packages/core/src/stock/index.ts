@@ -55,6 +55,7 @@ export {
   type LocationStock,
   locationsOfHash,
   publishLocations,
+  readManySkuLocations,
   readRegistry,
   readSkuLocations,
 } from './stock.locations.js';

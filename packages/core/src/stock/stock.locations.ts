@@ -148,3 +148,21 @@ export async function findStockAt(
   }
   return held;
 }
+
+/** Many SKUs' stock per location, in the order given (empty for an absent SKU); one pipeline per shard. */
+export async function readManySkuLocations(
+  redis: RedisClient,
+  layout: ShardLayout,
+  skuIds: readonly string[],
+): Promise<LocationStock[][]> {
+  const results = await pipelineInGroups(
+    redis,
+    skuIds,
+    (skuId) => layout.shardOfSku(skuId),
+    (pipeline, skuId) => pipeline.hgetall(layout.keys(layout.shardOfSku(skuId)).stock(skuId)),
+  );
+  return results.map(([error, hash]) => {
+    if (error) throw error;
+    return locationsOfHash((hash ?? {}) as Record<string, string>);
+  });
+}

@@ -1,4 +1,4 @@
-import type { StockRunner } from '@inventory/core';
+import { type RedisClient, readManySkuLocations, type StockRunner } from '@inventory/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { mapBulkOutcome } from '../../http/bulk-outcome.js';
 import { successEnvelope } from '../../http/envelope.js';
@@ -15,6 +15,8 @@ import { errorResponses, idempotencyHeadersSchema } from '../../schemas/common.s
 
 export interface AdminBulkRoutesOptions {
   runner: StockRunner;
+  /** Reads the stock per location of a listed page. */
+  redis: RedisClient;
 }
 
 const security = [{ bearerAuth: [] }];
@@ -24,7 +26,10 @@ const security = [{ bearerAuth: [] }];
  * listing of every SKU for exports. Both are admin routes; the CSV tool (scripts/stock-csv.ts) is
  * their main client.
  */
-export const adminBulkRoutes: FastifyPluginAsyncZod<AdminBulkRoutesOptions> = async (app, { runner }) => {
+export const adminBulkRoutes: FastifyPluginAsyncZod<AdminBulkRoutesOptions> = async (
+  app,
+  { runner, redis },
+) => {
   app.post(
     '/api/v1/admin/inventory/bulk-adjust',
     {
@@ -80,7 +85,8 @@ export const adminBulkRoutes: FastifyPluginAsyncZod<AdminBulkRoutesOptions> = as
         description:
           'Walks the live store with SCAN: every SKU that exists for the whole walk is listed at least once; ' +
           'one may be listed twice, and a page may hold a few more than `limit` or none at all. Follow ' +
-          '`nextCursor` until it is null. 503 while Redis is being restored.',
+          '`nextCursor` until it is null. 503 while Redis is being restored. With `locations=true` each SKU ' +
+          'also lists its stock per location.',
         security,
         querystring: skuListQuerySchema,
         response: { 200: skuListResponseSchema, ...errorResponses(400, 401, 403, 429, 503) },
@@ -89,6 +95,15 @@ export const adminBulkRoutes: FastifyPluginAsyncZod<AdminBulkRoutesOptions> = as
     async (request) => {
       const page = await runner.listSkus(request.query.cursor, request.query.limit);
       const items = page.items.map((s) => ({ ...s, updatedAt: new Date(s.updatedAt).toISOString() }));
+      if (request.query.locations === 'true') {
+        const perSku = await readManySkuLocations(
+          redis,
+          runner.layout,
+          items.map((s) => s.skuId),
+        );
+        const located = items.map((s, i) => ({ ...s, locations: perSku[i] ?? [] }));
+        return successEnvelope({ items: located, nextCursor: page.nextCursor });
+      }
       return successEnvelope({ items, nextCursor: page.nextCursor });
     },
   );

@@ -1,4 +1,4 @@
-import type { StockRunner } from '@inventory/core';
+import type { RedisClient, StockRunner } from '@inventory/core';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { successEnvelope } from '../../http/envelope.js';
@@ -15,6 +15,7 @@ import { adminBulkRoutes } from './bulk.js';
 
 export interface AdminRoutesOptions {
   runner: StockRunner;
+  redis: RedisClient;
 }
 
 const security = [{ bearerAuth: [] }];
@@ -29,7 +30,7 @@ function send(reply: FastifyReply, result: AdminSuccess) {
  * Admin adjustments: the same runner commands as the Kafka path, with the Idempotency-Key passed
  * to the runner (namespaced by caller), so a retry returns the first outcome and changes nothing.
  */
-export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app, { runner }) => {
+export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app, { runner, redis }) => {
   app.put(
     '/api/v1/admin/inventory/:skuId',
     {
@@ -90,5 +91,5 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app
     );
   }
 
-  await app.register(adminBulkRoutes, { runner });
+  await app.register(adminBulkRoutes, { runner, redis });
 };

@@ -90,6 +90,15 @@ describe('locations over HTTP', () => {
       },
     ]);
     expect(read.json().data).toMatchObject({ skuId: 'mug', total: 7, reserved: 3, available: 3 });
+    const listed = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/admin/inventory?locations=true',
+      headers: admin(),
+    });
+    const mug = (listed.json().data.items as { skuId: string; locations: unknown[] }[]).find(
+      (i) => i.skuId === 'mug',
+    );
+    expect(mug?.locations).toEqual(read.json().data.locations);
     expect(read.json().data.locations).toEqual([
       { locationId: 'default', total: 0, reserved: 0, safetyStock: 0, backorderLimit: 0, available: 0 },
       { locationId: north, total: 2, reserved: 1, safetyStock: 1, backorderLimit: 0, available: 0 },
