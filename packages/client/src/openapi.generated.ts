@@ -424,6 +424,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/locations/{locationId}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Activate a deactivated location again
+         * @description It is sourced again in `priority` order and takes stock. Activating an active location answers 200; 404 INVENTORY-404-004 for an unknown one.
+         */
+        post: operations["activateLocation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/inventory/{skuId}/locations": {
         parameters: {
             query?: never;
@@ -4656,6 +4676,197 @@ export interface operations {
                      *               "available": 2
                      *             }
                      *           ]
+                     *         }
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limit reached; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-429",
+                     *         "message": "Too many requests: at most 600 per minute"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-500",
+                     *         "message": "Internal server error"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency is unavailable or Redis is being restored; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-503",
+                     *         "message": "A storage dependency is unavailable; retry later"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    activateLocation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key returns the first response and changes nothing */
+                "idempotency-key"?: string;
+                /** @description Saga correlation id (optional) */
+                "x-correlation-id"?: string;
+            };
+            path: {
+                /** @description A stock location id */
+                locationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "data": {
+                     *         "locationId": "berlin",
+                     *         "name": "Berlin warehouse",
+                     *         "priority": 1,
+                     *         "active": true,
+                     *         "createdAt": "2026-12-01T10:15:30.000Z",
+                     *         "updatedAt": "2026-12-01T10:15:30.000Z"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Location"];
+                        /** Format: date-time */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description Invalid request; `fieldErrors` names every rejected field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-400-004",
+                     *         "message": "Request validation failed",
+                     *         "fieldErrors": [
+                     *           {
+                     *             "field": "items[0].skuId",
+                     *             "value": "",
+                     *             "reason": "must be 1..128 characters"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-401",
+                     *         "message": "Authentication required"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The token lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "COMMON-403",
+                     *         "message": "This route needs the role ADMIN"
+                     *       },
+                     *       "timestamp": "2026-12-01T10:15:30.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The SKU does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "INVENTORY-404-002",
+                     *         "message": "SKU ELEC-20260125-AB12-Black-M not found",
+                     *         "details": {
+                     *           "skuId": "ELEC-20260125-AB12-Black-M"
                      *         }
                      *       },
                      *       "timestamp": "2026-12-01T10:15:30.000Z"

@@ -88,6 +88,7 @@ export const successExamples: Record<string, Record<string, unknown>> = {
   listLocations: { 200: ok({ items: [location] }) },
   createLocation: { 201: ok(location) },
   deactivateLocation: { 200: ok({ ...location, active: false }) },
+  activateLocation: { 200: ok(location) },
   getStockByLocation: { 200: ok(byLocation) },
   setLocationStock: {
     200: ok({ ...byLocation, version: 8, locations: [berlin] }),

@@ -209,6 +209,12 @@ describe('the API through a Prism validating proxy', () => {
       call({ method: 'POST', path: `/api/v1/admin/locations/${locationId}/deactivate` });
     expect((await deactivate(other)).status).toBe(409);
     expect((await deactivate('default')).status).toBe(409);
+    expect((await call({ method: 'POST', path: `/api/v1/admin/locations/${here}/activate` })).status).toBe(
+      200,
+    );
+    expect((await call({ method: 'POST', path: '/api/v1/admin/locations/nowhere/activate' })).status).toBe(
+      404,
+    );
     await t.knex('inventory_location').whereIn('location_id', [here, other]).delete();
   });
 

@@ -136,5 +136,36 @@ export const locationRoutes: FastifyPluginAsyncZod<LocationRoutesOptions> = asyn
     },
   );
 
+  app.post(
+    '/api/v1/admin/locations/:locationId/activate',
+    {
+      config: { auth: 'admin' },
+      schema: {
+        operationId: 'activateLocation',
+        tags,
+        summary: 'Activate a deactivated location again',
+        description:
+          'It is sourced again in `priority` order and takes stock. Activating an active location answers 200; ' +
+          '404 INVENTORY-404-004 for an unknown one.',
+        security,
+        headers: idempotencyHeadersSchema,
+        params: locationParamsSchema,
+        response: { 200: locationResponseSchema, ...errorResponses(400, 401, 403, 404, 429, 503) },
+      },
+    },
+    async (request) => {
+      const { locationId } = request.params;
+      const result = await locations.exclusive(async (locked) => {
+        const location = await locked.get(locationId);
+        if (!location || location.active) return location;
+        await locked.setActive(locationId, true, new Date());
+        await publish(await locked.list());
+        return locked.get(locationId);
+      });
+      if (result === null) throw locationNotFound(locationId);
+      return successEnvelope(result);
+    },
+  );
+
   await app.register(locationStockRoutes, { runner, redis });
 };

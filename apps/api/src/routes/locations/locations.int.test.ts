@@ -156,7 +156,7 @@ describe('locations over HTTP', () => {
     expect(missing.statusCode).toBe(404);
   });
 
-  it('deactivation is refused while the location holds stock, then succeeds once it is emptied; `default` stays', async () => {
+  it('deactivation is refused while the location holds stock, succeeds once it is emptied, and can be undone; `default` stays', async () => {
     await createLocations();
     await putStock('mug', north, { total: 3 });
     await reserve({ orderId: 'h5', items: [{ skuId: 'mug', quantity: 1 }] });
@@ -196,6 +196,20 @@ describe('locations over HTTP', () => {
     expect(done.json().data.active).toBe(false);
     expect(add.statusCode).toBe(404);
     expect(add.json().error.code).toBe('INVENTORY-404-004');
+    const again = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/admin/locations/${north}/activate`,
+      headers: admin(),
+    });
+    const addAgain = await t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/admin/inventory/mug/locations/${north}`,
+      headers: admin(),
+      payload: { total: 1 },
+    });
+    expect(again.statusCode).toBe(200);
+    expect(again.json().data.active).toBe(true);
+    expect(addAgain.statusCode).toBe(200);
     expect(home.statusCode).toBe(409);
     expect(home.json().error.details.reason).toBe('DEFAULT_LOCATION');
   });
