@@ -51,55 +51,44 @@ function ledger(rows: JournalRows['ledger']): Statement[] {
   }));
 }
 
-function snapshots(rows: JournalRows['snapshots']): Statement[] {
-  // Only a newer version wins; `version` is assigned last because MariaDB evaluates the
-  // assignments left to right and the conditions must see the old version.
+/**
+ * A state row per key, where only a newer version wins: each guarded column takes the new value
+ * only when the row's version grows, and `version` is assigned last because MariaDB evaluates the
+ * assignments left to right and the conditions must see the old version.
+ */
+function newerVersionWins<R extends { version: number }>(
+  table: string,
+  keys: readonly (keyof R & string)[],
+  guarded: readonly (keyof R & string)[],
+  rows: R[],
+): Statement[] {
+  const columns = [...keys, ...guarded, 'version' as const];
+  const updates = guarded.map((c) => `${c} = IF(VALUES(version) > version, VALUES(${c}), ${c})`);
+  updates.push('version = GREATEST(version, VALUES(version))');
   return chunks(rows).map((part) => ({
-    sql: `INSERT INTO inventory_snapshot (sku_id, total, reserved, version, last_journal_id, updated_at)
-       VALUES ${placeholders(6, part.length)}
-       ON DUPLICATE KEY UPDATE
-         total = IF(VALUES(version) > version, VALUES(total), total),
-         reserved = IF(VALUES(version) > version, VALUES(reserved), reserved),
-         last_journal_id = IF(VALUES(version) > version, VALUES(last_journal_id), last_journal_id),
-         updated_at = IF(VALUES(version) > version, VALUES(updated_at), updated_at),
-         version = GREATEST(version, VALUES(version))`,
-    bindings: part.flatMap((r) => [
-      r.sku_id,
-      r.total,
-      r.reserved,
-      r.version,
-      r.last_journal_id,
-      r.updated_at,
-    ]),
+    sql: `INSERT INTO ${table} (${columns.join(', ')})
+       VALUES ${placeholders(columns.length, part.length)}
+       ON DUPLICATE KEY UPDATE ${updates.join(', ')}`,
+    bindings: part.flatMap((r) => columns.map((c) => r[c])),
   }));
 }
 
+function snapshots(rows: JournalRows['snapshots']): Statement[] {
+  const guarded = ['total', 'reserved', 'last_journal_id', 'updated_at'] as const;
+  return newerVersionWins('inventory_snapshot', ['sku_id'], guarded, rows);
+}
+
+/** Per (SKU, location), as the snapshot: only a newer SKU version wins. */
 function stockLocations(rows: JournalRows['locations']): Statement[] {
-  // As the snapshot: only a newer SKU version wins, `version` assigned last.
-  return chunks(rows).map((part) => ({
-    sql: `INSERT INTO inventory_stock_location (sku_id, location_id, total, reserved, safety_stock,
-         backorder_limit, version, last_journal_id, updated_at)
-       VALUES ${placeholders(9, part.length)}
-       ON DUPLICATE KEY UPDATE
-         total = IF(VALUES(version) > version, VALUES(total), total),
-         reserved = IF(VALUES(version) > version, VALUES(reserved), reserved),
-         safety_stock = IF(VALUES(version) > version, VALUES(safety_stock), safety_stock),
-         backorder_limit = IF(VALUES(version) > version, VALUES(backorder_limit), backorder_limit),
-         last_journal_id = IF(VALUES(version) > version, VALUES(last_journal_id), last_journal_id),
-         updated_at = IF(VALUES(version) > version, VALUES(updated_at), updated_at),
-         version = GREATEST(version, VALUES(version))`,
-    bindings: part.flatMap((r) => [
-      r.sku_id,
-      r.location_id,
-      r.total,
-      r.reserved,
-      r.safety_stock,
-      r.backorder_limit,
-      r.version,
-      r.last_journal_id,
-      r.updated_at,
-    ]),
-  }));
+  const guarded = [
+    'total',
+    'reserved',
+    'safety_stock',
+    'backorder_limit',
+    'last_journal_id',
+    'updated_at',
+  ] as const;
+  return newerVersionWins('inventory_stock_location', ['sku_id', 'location_id'], guarded, rows);
 }
 
 /** Status placeholder for "the entry does not change the status"; replaced by NONE on new rows. */
