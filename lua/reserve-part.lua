@@ -30,23 +30,9 @@ if record[2] then return {-8, ''} end
 if itemCount < 1 or itemCount > 100 or #ARGV ~= 8 + 3 * itemCount then
   return redis.error_reply('INVALID_ORDER arity') end
 
-local registry, rank = readRegistry(KEYS[3]), {[1] = 0, [-1] = 1, [-14] = 2, [-2] = 3}
-local code, failed, plans, seen = 1, {}, {}, {}
-for i = 1, itemCount do -- source and check every item before writing anything
-  local skuId, qty, at = ARGV[6 + 3 * i], tonumber(ARGV[7 + 3 * i]), ARGV[8 + 3 * i]
-  if not qty or qty < 1 or qty > 1e9 or qty % 1 ~= 0 or seen[skuId] then
-    return redis.error_reply('INVALID_ORDER item ' .. i) end
-  seen[skuId] = true
-  local sku = readSku(KEYS[3 + i])
-  local plan = planItem(sku, registry, qty, at, split, partial)
-  plan.miss = {skuId, qty, plan.available}
-  if at ~= '' then plan.miss[4] = at end
-  if plan.fail then
-    if rank[plan.fail] > rank[code] then code = plan.fail end
-    failed[#failed + 1] = plan.miss
-  end
-  plan.sku, plan.skuId, plan.qty, plans[i] = sku, skuId, qty, plan
-end
+-- Source and check every item before writing anything (all or none; partial: what there is).
+local code, failed, plans = planOrder(readRegistry(KEYS[3]), itemCount, 4, 9, split, partial)
+if code == nil then return failed end -- a malformed item: the error reply
 if code ~= 1 then return {code, cjson.encode(failed)} end
 
 local entry = {v = 1, action = 'reserve', part = true, code = 1, at = now, eventId = ARGV[2],

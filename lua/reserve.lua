@@ -27,29 +27,19 @@ if itemCount < 1 or itemCount > 100 or #ARGV ~= 10 + 3 * itemCount then
   return redis.error_reply('INVALID_ORDER arity') end
 
 -- Source and check every item before writing anything (all or nothing; partial: what there is).
-local registry, rank = readRegistry(KEYS[4]), {[1] = 0, [-1] = 1, [-14] = 2, [-2] = 3}
-local code, items, failed, short, plans, seen, held = 1, {}, {}, {}, {}, {}, 0
-for i = 1, itemCount do
-  local skuId, qty, at = ARGV[8 + 3 * i], tonumber(ARGV[9 + 3 * i]), ARGV[10 + 3 * i]
-  if not qty or qty < 1 or qty > 1e9 or qty % 1 ~= 0 or seen[skuId] then
-    return redis.error_reply('INVALID_ORDER item ' .. i) end
-  seen[skuId], items[i] = true, {skuId, qty}
-  local sku = readSku(KEYS[4 + i])
-  local plan = planItem(sku, registry, qty, at, split, partial)
-  local miss = {skuId, qty, plan.available}
-  if at ~= '' then miss[4] = at end
-  if plan.fail then
-    if rank[plan.fail] > rank[code] then code = plan.fail end
-    failed[#failed + 1] = miss
-  else
-    plan.sku, plan.skuId, held = sku, skuId, held + plan.held
-    if plan.held < qty then short[#short + 1] = {skuId, qty, plan.held} end
-    plans[i], plan.miss = plan, miss
+local code, failed, plans = planOrder(readRegistry(KEYS[4]), itemCount, 5, 11, split, partial)
+if code == nil then return failed end -- a malformed item: the error reply
+local items, short, held = {}, {}, 0
+for i, p in ipairs(plans) do
+  items[i] = {p.skuId, p.qty}
+  if not p.fail then
+    held = held + p.held
+    if p.held < p.qty then short[#short + 1] = {p.skuId, p.qty, p.held} end
   end
 end
 if code == 1 and held == 0 then -- partial, and nothing anywhere: a failure like any other
   code = -1
-  for i = 1, itemCount do failed[#failed + 1] = plans[i].miss end
+  for _, p in ipairs(plans) do failed[#failed + 1] = p.miss end
 end
 if record[1] then code = -8 end -- a tombstone: the order was cancelled or confirmed before this
 

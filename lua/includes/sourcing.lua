@@ -65,6 +65,33 @@ local function planItem(sku, registry, qty, at, split, partial)
   return {available = available, allocation = allocation, held = qty - left}
 end
 
+-- Reads and plans every item of an order before anything is written: ARGV triples (skuId,
+-- quantity, locationId) from ARGV[firstArg], SKU hashes from KEYS[firstKey]. Returns the worst code
+-- (1 OK; -1, -14, -2 in rising rank), the failed items [skuId, qty, available, locationId?] and the
+-- plans (planItem's, with sku, skuId, qty and miss, the item as a failed item); or nil and an
+-- error reply for a malformed item (a quantity out of range, a SKU twice).
+local function planOrder(registry, itemCount, firstKey, firstArg, split, partial)
+  local rank = {[1] = 0, [-1] = 1, [-14] = 2, [-2] = 3}
+  local code, failed, plans, seen = 1, {}, {}, {}
+  for i = 1, itemCount do
+    local arg = firstArg + 3 * (i - 1)
+    local skuId, qty, at = ARGV[arg], tonumber(ARGV[arg + 1]), ARGV[arg + 2]
+    if not qty or qty < 1 or qty > 1e9 or qty % 1 ~= 0 or seen[skuId] then
+      return nil, redis.error_reply('INVALID_ORDER item ' .. i) end
+    seen[skuId] = true
+    local sku = readSku(KEYS[firstKey + i - 1])
+    local plan = planItem(sku, registry, qty, at, split, partial)
+    plan.miss = {skuId, qty, plan.available}
+    if at ~= '' then plan.miss[4] = at end
+    if plan.fail then
+      if rank[plan.fail] > rank[code] then code = plan.fail end
+      failed[#failed + 1] = plan.miss
+    end
+    plan.sku, plan.skuId, plan.qty, plans[i] = sku, skuId, qty, plan
+  end
+  return code, failed, plans
+end
+
 -- Holds a planned item: reserved += units at each allocated location. Returns the record's item:
 -- {skuId, units} when all of it sits at `default`, else {skuId, units, allocation}.
 local function holdItem(key, sku, skuId, plan, now)
