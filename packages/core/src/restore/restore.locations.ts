@@ -1,3 +1,4 @@
+import { replaceRegistry } from '../stock/stock.locations.js';
 import type { RestoreOptions } from './redis.restore.js';
 import { onlyShardSkus } from './restore.orders.js';
 
@@ -23,12 +24,8 @@ export async function restoreRegistry(o: RestoreOptions): Promise<number> {
     .knex('inventory_location')
     .where('active', true)
     .select('location_id', 'priority');
-  const fields = ['default', 0, ...rows.flatMap((r) => [r.location_id, r.priority])];
-  await o.redis
-    .multi()
-    .del(o.keys.locations)
-    .hset(o.keys.locations, ...fields)
-    .exec();
+  const entries = rows.map((r) => ({ locationId: r.location_id, priority: r.priority, active: true }));
+  await replaceRegistry(o.redis, o.keys.locations, entries);
   return rows.length;
 }
 

@@ -27,27 +27,35 @@ export interface LocationStock {
 }
 
 /**
- * Replaces every shard's registry with the active locations (and `default`, always active), so a
- * registry rebuilt from the durable list converges whatever it held before. One MULTI per shard:
- * a script sees the old registry or the new one, never half of it.
+ * Replaces one registry hash with the active locations (and `default`, always active), so a
+ * registry rebuilt from the durable list converges whatever it held before. One MULTI: a script
+ * sees the old registry or the new one, never half of it.
  */
-export async function publishLocations(
+export async function replaceRegistry(
   redis: RedisClient,
-  layout: ShardLayout,
+  key: string,
   locations: readonly LocationEntry[],
 ): Promise<void> {
   const active = locations.filter((l) => l.active && l.locationId !== DEFAULT_LOCATION);
   const defaultPriority = locations.find((l) => l.locationId === DEFAULT_LOCATION)?.priority ?? 0;
   const fields = [DEFAULT_LOCATION, defaultPriority, ...active.flatMap((l) => [l.locationId, l.priority])];
+  await redis
+    .multi()
+    .del(key)
+    .hset(key, ...fields)
+    .exec();
+}
+
+/** Replaces every shard's registry (replaceRegistry on each). */
+export async function publishLocations(
+  redis: RedisClient,
+  layout: ShardLayout,
+  locations: readonly LocationEntry[],
+): Promise<void> {
   await Promise.all(
-    Array.from({ length: layout.count }, async (_, shard) => {
-      const key = layout.keys(shard).locations;
-      await redis
-        .multi()
-        .del(key)
-        .hset(key, ...fields)
-        .exec();
-    }),
+    Array.from({ length: layout.count }, (_, shard) =>
+      replaceRegistry(redis, layout.keys(shard).locations, locations),
+    ),
   );
 }
 
