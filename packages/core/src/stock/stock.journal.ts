@@ -45,9 +45,12 @@ function optStr(o: Json, k: string): string | undefined {
 }
 
 /** Lua's cjson writes an empty table as `{}`: anything that is not an array reads as empty. */
+export function luaList<T = unknown>(value: unknown): T[] {
+  return Array.isArray(value) ? (value as T[]) : [];
+}
+
 function list(o: Json, k: string): unknown[] {
-  const v = o[k];
-  return Array.isArray(v) ? v : [];
+  return luaList(o[k]);
 }
 
 /**
@@ -56,7 +59,7 @@ function list(o: Json, k: string): unknown[] {
  * array is none.
  */
 export function toOrderItems(raw: unknown): OrderItem[] {
-  return (Array.isArray(raw) ? raw : []).map((row) => {
+  return luaList(raw).map((row) => {
     const [skuId, quantity, held] = row as [string, number, unknown];
     const item: OrderItem = { skuId: String(skuId), quantity: Number(quantity) };
     if (Array.isArray(held) && held.length > 0) item.allocations = toAllocations(held);

@@ -5,7 +5,7 @@ import { type ReserveInput, type ReserveOutcome, reserveOptions } from '../comma
 import { StockCode } from '../stock.codes.js';
 import { StockStaleKeysError, toStockError } from '../stock.errors.js';
 import type { ExecutorDeps } from '../stock.executor.js';
-import { parseJournalEntry, toOrderItems } from '../stock.journal.js';
+import { luaList, parseJournalEntry, toOrderItems } from '../stock.journal.js';
 import type { CommandContext, OrderItem, ShortItem, StockAction } from '../stock.types.js';
 import {
   beginOrder,
@@ -172,11 +172,6 @@ export async function reserveAcrossShards(
   return outcome;
 }
 
-/** Lua's cjson writes an empty list as `{}`: anything but an array is none. */
-function listOf<T>(value: T[] | undefined): T[] {
-  return Array.isArray(value) ? value : [];
-}
-
 /** What the parts of a cross-shard order answered they hold (reserve-part's OK and REPLAY json). */
 interface PartReply {
   items?: unknown;
@@ -197,9 +192,9 @@ function heldItems(stored: readonly OrderItem[], replies: readonly [number, stri
     if (json === '') continue;
     const reply = JSON.parse(json) as PartReply;
     for (const item of toOrderItems(reply.items)) bySku.set(item.skuId, item);
-    for (const [skuId, requested, reserved] of listOf(reply.shortItems))
+    for (const [skuId, requested, reserved] of luaList<[string, number, number]>(reply.shortItems))
       shortItems.push({ skuId, requested, reserved });
-    missing.push(...listOf(reply.missing));
+    missing.push(...luaList(reply.missing));
   }
   const items = stored.flatMap((item) => {
     const held = bySku.get(item.skuId);
