@@ -183,7 +183,8 @@ export class LocationModel {
     }
     let result = 'OK';
     const failed: NonNullable<LocOutcome['failedItems']> = [];
-    const plans: { item: ModelItem; allocation: Allocation[]; held: number; available: number }[] = [];
+    type Miss = NonNullable<LocOutcome['failedItems']>[number];
+    const plans: { item: ModelItem; allocation: Allocation[]; held: number; miss: Miss }[] = [];
     for (const item of items) {
       let fail: string | undefined;
       let ids: string[] = [];
@@ -196,17 +197,16 @@ export class LocationModel {
       let left = item.qty;
       if (!fail) [allocation, left] = this.source(item.sku, ids, item.qty, split, partial);
       if (!fail && left > 0 && !partial) fail = 'INSUFFICIENT_STOCK';
-      const miss: [string, number, number | null, string?] = [item.sku, item.qty, available];
+      const miss: Miss = [item.sku, item.qty, available];
       if (item.at !== undefined) miss.push(item.at);
       if (fail) {
         if ((RANK[fail] ?? 0) > (RANK[result] ?? 0)) result = fail;
         failed.push(miss);
-      } else plans.push({ item, allocation, held: item.qty - left, available: available ?? 0 });
+      } else plans.push({ item, allocation, held: item.qty - left, miss });
     }
     if (result === 'OK' && plans.every((p) => p.held === 0)) {
       result = 'INSUFFICIENT_STOCK';
-      for (const p of plans)
-        failed.push([p.item.sku, p.item.qty, p.available, ...(p.item.at ? [p.item.at] : [])] as never);
+      for (const p of plans) failed.push(p.miss);
     }
     if (result !== 'OK') {
       const outcome: LocOutcome = { result, replayed: false, failedItems: failed };
