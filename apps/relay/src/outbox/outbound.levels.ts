@@ -1,5 +1,5 @@
 import type { JournalEntry, JournalLocation, JournalSku, KafkaTopics } from '@inventory/core';
-import { availableOf, changedSkus } from '@inventory/core';
+import { availableAtLocation, availableOf, changedSkus } from '@inventory/core';
 import type { Data, Draft } from './outbound.events.js';
 
 /** Low-stock threshold per SKU id (`inventory_sku_threshold`); a SKU without one is absent. */
@@ -29,7 +29,7 @@ function skuLevel(s: JournalSku): Level {
 }
 
 function locationLevel(skuId: string, l: JournalLocation): Level {
-  const after = l.total - l.reserved - l.safetyStock;
+  const after = availableAtLocation(l);
   const before = after - l.dTotal + l.dReserved + (l.dSafetyStock ?? 0);
   return { skuId, locationId: l.locationId, before, after };
 }

@@ -8,7 +8,7 @@ export {
   type RedisGuardReport,
   type RedisSettings,
 } from './redis.guard.js';
-export { availableOf } from './stock.available.js';
+export { availableAtLocation, availableOf } from './stock.available.js';
 export { createStockBatch, type StockBatch } from './stock.batch.js';
 export {
   isJournaledCode,

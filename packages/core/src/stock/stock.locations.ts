@@ -1,4 +1,5 @@
 import { pipelineInGroups, type RedisClient, scanNodes } from '../redis/redis.groups.js';
+import { availableAtLocation } from './stock.available.js';
 import type { ShardLayout } from './stock.shards.js';
 import { DEFAULT_LOCATION } from './stock.types.js';
 
@@ -101,7 +102,7 @@ export function locationsOfHash(hash: Record<string, string>): LocationStock[] {
   }
   return [...byId.values()]
     .sort((a, b) => (a.locationId < b.locationId ? -1 : a.locationId > b.locationId ? 1 : 0))
-    .map((l) => ({ ...l, available: l.total - l.reserved - l.safetyStock }));
+    .map((l) => ({ ...l, available: availableAtLocation(l) }));
 }
 
 /** One SKU's stock per location, read from its shard (empty for an absent SKU). */

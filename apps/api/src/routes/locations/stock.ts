@@ -1,4 +1,5 @@
 import {
+  availableAtLocation,
   DEFAULT_LOCATION,
   type JournalSku,
   type LocationStock,
@@ -46,7 +47,7 @@ function changedLocations(sku: JournalSku): LocationStock[] {
     reserved: l.reserved,
     safetyStock: l.safetyStock,
     backorderLimit: l.backorderLimit,
-    available: l.total - l.reserved - l.safetyStock,
+    available: availableAtLocation(l),
   }));
 }
 
