@@ -95,6 +95,17 @@ log.retention.hours=72
 EOF
 }
 
+# 16 random bytes in base64url, as Kafka's own Uuid.randomUuid makes them. Like Kafka, draw again when the
+# id starts with '-': the storage tool's argument parser would take "-t -abc..." for an option and fail
+# (1 format in 64 did, which once failed CI on a fresh clone).
+new_cluster_id() {
+  local id
+  while :; do
+    id=$(head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+    [[ $id == -* ]] || { printf '%s' "$id"; return; }
+  done
+}
+
 cmd_up() {
   local t0 pid
   t0=$(now)
@@ -128,7 +139,7 @@ cmd_up() {
   local cp="$LIBS/*" cluster_id_file=$DATA/cluster-id
   # Format once; the cluster id is 16 random bytes in base64url (no padding).
   if [[ ! -f $DATA/data/meta.properties ]]; then
-    [[ -s $cluster_id_file ]] || head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' >"$cluster_id_file"
+    [[ -s $cluster_id_file && $(<"$cluster_id_file") != -* ]] || new_cluster_id >"$cluster_id_file"
     java -cp "$cp" -Dlog4j2.configurationFile="$ROOT/scripts/kafka/log4j2.properties" -Dkafka.logs.dir="$LOG_DIR" \
       kafka.tools.StorageTool format --ignore-formatted -t "$(cat "$cluster_id_file")" -c "$PROPS" >>"$OUT_LOG" 2>&1 \
       || { tail -n 20 "$OUT_LOG" >&2; echo "Formatting $DATA/data failed." >&2; return 1; }

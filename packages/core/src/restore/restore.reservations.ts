@@ -104,11 +104,11 @@ async function restoreParts(
   let parts = 0;
   for (const { row, partItems, coordinatorHere } of orders) {
     const id = row.order_id;
-    if (partItems && partItems.some((i) => units.has(held(id, i.skuId)))) {
+    const partHeldHere = partItems?.some((i) => units.has(held(id, i.skuId))) === true;
+    if (partItems && partHeldHere) {
       pipeline.hset(o.keys.part(id), partFields(row, heldItems(id, partItems, units)));
       parts += 1;
     }
-    const partHeldHere = partItems?.some((i) => units.has(held(id, i.skuId))) === true;
     const answeredHere =
       coordinatorHere &&
       FINAL.has(row.status) &&
