@@ -83,6 +83,15 @@ export function createJournalDrainer(options: JournalDrainerOptions): JournalDra
   let groupReady = false;
   let pendingFirst = true;
   let acknowledging: Promise<void> = Promise.resolve();
+  // A dropped connection (a single Redis's 'close', a cluster node's '-node') can swallow the answer
+  // of a read Redis did serve: its entries are then pending for this consumer, unseen, and the
+  // client resends the read, whose answer holds only later entries. See read().
+  let connectionDrops = 0;
+  const countDrop = () => {
+    connectionDrops += 1;
+  };
+  redis.on('close', countDrop);
+  redis.on('-node', countDrop);
 
   async function ensureGroup(): Promise<void> {
     if (groupReady) return;
@@ -99,19 +108,30 @@ export function createJournalDrainer(options: JournalDrainerOptions): JournalDra
     const from = pendingFirst ? '0' : '>';
     const args: (string | number)[] = ['GROUP', group, consumer, 'COUNT', options.batchSize];
     if (!pendingFirst && blockMs > 0) args.push('BLOCK', blockMs);
+    const dropsBefore = connectionDrops;
     let reply: StreamReply;
     try {
       reply = (await redis.call('XREADGROUP', ...args, 'STREAMS', journalKey, from)) as StreamReply;
     } catch (err) {
+      // Redis may have served the read before the error (its answer lost with the connection).
+      pendingFirst = true;
       // The stream and its group vanished (FLUSHALL, a Redis restart without AOF): recreate both.
       if (!String((err as Error).message).includes('NOGROUP')) throw err;
       groupReady = false;
-      pendingFirst = true;
       await ensureGroup();
+      return [];
+    }
+    if (connectionDrops !== dropsBefore) {
+      // This answer may be a resent read's, with entries pending before it that a lost answer
+      // delivered: drop it (its entries stay pending too) and read every pending entry, in order.
+      pendingFirst = true;
       return [];
     }
     const entries = reply?.[0]?.[1] ?? [];
     if (pendingFirst && entries.length === 0) pendingFirst = false;
+    // Idle: look once at what is pending for this consumer, so that an entry stranded in a way not
+    // foreseen above is still stored (late rather than never).
+    else if (!pendingFirst && entries.length === 0 && blockMs > 0) pendingFirst = true;
     return entries.map(([id, fields]) => {
       const at = fields.indexOf('e');
       return { id, raw: fields[at + 1] ?? '', entry: parseJournalFields(fields) };
@@ -169,6 +189,8 @@ export function createJournalDrainer(options: JournalDrainerOptions): JournalDra
       return { entries: messages.length, outboxRows };
     },
     async close() {
+      redis.off('close', countDrop);
+      redis.off('-node', countDrop);
       await acknowledging;
       await journalStore.close();
     },
