@@ -1,30 +1,24 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger, purgeHttpIdempotency, reconcile } from '../../packages/core/src/index.js';
 import { skusOnTwoShards } from '../../packages/core/src/stock/stock.sharded.testing.js';
 import { vanishPrefix } from '../../packages/core/src/stock/stock.testing.js';
+import { usePipeline } from '../support/pipeline.hooks.js';
 import {
   clusterEnv,
   ofType,
   orderEvent,
-  type RunningPipeline,
-  startPipeline,
   waitForDurableEqualsLive,
   waitUntilRestored,
 } from '../support/pipeline.js';
 
 const ctx = { causationId: 'test-setup', correlationId: 'test-setup', actor: 'test' };
 
-let running: RunningPipeline | undefined;
-afterEach(async () => {
-  await running?.stop();
-  running = undefined;
-});
+const startPipeline = usePipeline();
 
 describe('restore from MariaDB', () => {
   it('when Redis loses every key after the journal was drained, the relay rebuilds stock, reservations and replays', async () => {
     // Arrange: stock, one confirmed order, one open reservation, all drained to MariaDB
-    running = await startPipeline();
-    const { stack } = running;
+    const { stack } = await startPipeline();
     const t = stack.config.kafka.topics;
     await stack.runner.add({ ...ctx, skuId: 'R1', quantity: 10 });
     await stack.runner.add({ ...ctx, skuId: 'R2', quantity: 4 });
@@ -76,8 +70,7 @@ describe('restore from MariaDB', () => {
 
   it('brings back HTTP Idempotency-Keys: a retry of an acknowledged write after a FLUSHALL changes nothing', async () => {
     // Arrange: an admin add made with an Idempotency-Key, drained to MariaDB
-    running = await startPipeline();
-    const { stack } = running;
+    const { stack } = await startPipeline();
     const key = `api:caller:${Date.now()}`;
     const first = await stack.runner.add({ ...ctx, skuId: 'K1', quantity: 7, idempotencyKey: key });
     expect(first).toMatchObject({ ok: true, replayed: false });
@@ -110,8 +103,7 @@ describe('restore from MariaDB', () => {
 describe('restore of one shard on the Redis Cluster, 16 shards', () => {
   it('when one shard master loses its data, the relay rebuilds that shard alone: its SKUs, records, coordinators and held parts', async () => {
     // Arrange: a cross-shard order held on two shards, a single-shard order, all drained
-    running = await startPipeline(clusterEnv(16));
-    const { stack } = running;
+    const { stack } = await startPipeline(clusterEnv(16));
     const t = stack.config.kafka.topics;
     const { layout } = stack.runner;
     const { a, b } = skusOnTwoShards(layout, 'RS');
@@ -176,8 +168,7 @@ describe('restore of one shard on the Redis Cluster, 16 shards', () => {
 
   it('when one shard drifts, reconcile of that shard finds and repairs it; the other shards compare clean', async () => {
     // Arrange: stock on two shards and a cross-shard order, drained
-    running = await startPipeline(clusterEnv(16));
-    const { stack } = running;
+    const { stack } = await startPipeline(clusterEnv(16));
     const { layout } = stack.runner;
     const logger = createLogger({ name: 'test', level: 'fatal', pretty: false });
     const { a, b } = skusOnTwoShards(layout, 'RC');
@@ -226,8 +217,7 @@ describe('restore of one shard on the Redis Cluster, 16 shards', () => {
 
   it('when a shard lost the settle of an answered order’s part, the restore puts the order due and the sweep frees the part', async () => {
     // Arrange: a cross-shard order, reserved then cancelled, all drained
-    running = await startPipeline(clusterEnv(16));
-    const { stack } = running;
+    const { stack } = await startPipeline(clusterEnv(16));
     const { layout } = stack.runner;
     const t = stack.config.kafka.topics;
     const { a, b } = skusOnTwoShards(layout, 'RL');

@@ -1,13 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { publishLocations, readSkuLocations } from '../../packages/core/src/index.js';
 import { skusOnTwoShards } from '../../packages/core/src/stock/stock.sharded.testing.js';
 import { vanishPrefix } from '../../packages/core/src/stock/stock.testing.js';
+import { usePipeline } from '../support/pipeline.hooks.js';
 import {
   clusterEnv,
   ofType,
   orderEvent,
-  type RunningPipeline,
-  startPipeline,
   waitForDurableEqualsLive,
   waitUntilRestored,
 } from '../support/pipeline.js';
@@ -15,17 +14,12 @@ import {
 /** Restore of a shard whose held part sits at a location other than `default` (docs/locations.md). */
 
 const ctx = { causationId: 'test-setup', correlationId: 'test-setup', actor: 'test' };
-let running: RunningPipeline | undefined;
-afterEach(async () => {
-  await running?.stop();
-  running = undefined;
-});
+const startPipeline = usePipeline();
 
 describe('restore of one shard with stock per location, Redis Cluster with 16 shards', () => {
   it('a lost shard gets back its locations and its held part with the part’s allocations, so a cancel frees the right location', async () => {
     // Arrange: B's stock at north (durable location), a cross-shard order holding 2 of it
-    running = await startPipeline(clusterEnv(16));
-    const { stack } = running;
+    const { stack } = await startPipeline(clusterEnv(16));
     const t = stack.config.kafka.topics;
     const { layout } = stack.runner;
     await stack

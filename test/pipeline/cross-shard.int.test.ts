@@ -3,26 +3,21 @@
  * local Redis Cluster with 16 shards: all-or-nothing, one outcome per inbound event, and the
  * durable record of every shard (docs/sharding.md).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isCluster } from '../../packages/core/src/index.js';
 import { skusOnTwoShards } from '../../packages/core/src/stock/stock.sharded.testing.js';
+import { usePipeline } from '../support/pipeline.hooks.js';
 import {
   clusterEnv,
   ofType,
   orderEvent,
-  type RunningPipeline,
-  startPipeline,
   type TestStack,
   waitForDurableEqualsLive,
 } from '../support/pipeline.js';
 
 const ctx = { causationId: 'test-setup', correlationId: 'test-setup', actor: 'test' };
 
-let running: RunningPipeline | undefined;
-afterEach(async () => {
-  await running?.stop();
-  running = undefined;
-});
+const startPipeline = usePipeline();
 
 /** Reserved units the order's parts hold in Redis, summed over every shard. */
 async function heldByParts(stack: TestStack, orderId: string): Promise<number> {
@@ -44,8 +39,7 @@ const placed = (id: string, orderId: number, items: { skuId: string; quantity: n
 describe('cross-shard orders on the Redis Cluster, 16 shards', () => {
   it('when an item on another shard is short, the order fails whole: nothing stays held once it is answered', async () => {
     // Arrange
-    running = await startPipeline(clusterEnv(16));
-    const { stack } = running;
+    const { stack } = await startPipeline(clusterEnv(16));
     expect(isCluster(stack.redis)).toBe(true);
     expect(stack.runner.layout.count).toBe(16);
     const { a, b } = skusOnTwoShards(stack.runner.layout, 'short');
@@ -79,8 +73,7 @@ describe('cross-shard orders on the Redis Cluster, 16 shards', () => {
 
   it('when every part is held, one stock.reserved lists all items; a cancel frees every shard', async () => {
     // Arrange
-    running = await startPipeline(clusterEnv(16));
-    const { stack } = running;
+    const { stack } = await startPipeline(clusterEnv(16));
     const t = stack.config.kafka.topics;
     const { a, b } = skusOnTwoShards(stack.runner.layout, 'whole');
     await stack.runner.add({ ...ctx, skuId: a, quantity: 10 });

@@ -1,25 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  ofType,
-  orderEvent,
-  type RunningPipeline,
-  startPipeline,
-  waitForDurableEqualsLive,
-} from '../support/pipeline.js';
+import { describe, expect, it } from 'vitest';
+import { usePipeline } from '../support/pipeline.hooks.js';
+import { ofType, orderEvent, waitForDurableEqualsLive } from '../support/pipeline.js';
 
 const ctx = { causationId: 'test-setup', correlationId: 'test-setup', actor: 'test' };
 
-let running: RunningPipeline | undefined;
-afterEach(async () => {
-  await running?.stop();
-  running = undefined;
-});
+const startPipeline = usePipeline();
 
 describe('low-stock threshold over the pipeline', () => {
   it('when reservations take available below the threshold and to 0, publishes one stock.low, then depleted and restored', async () => {
     // Arrange: 10 units, threshold 5 (what PUT …/low-stock-threshold writes)
-    running = await startPipeline();
-    const { stack } = running;
+    const { stack } = await startPipeline();
     const t = stack.config.kafka.topics;
     await stack.runner.add({ ...ctx, skuId: 'A', quantity: 10 });
     await stack.knex('inventory_sku_threshold').insert({ sku_id: 'A', threshold: 5 });
@@ -66,8 +56,7 @@ describe('low-stock threshold over the pipeline', () => {
 
   it('when available rises back to the threshold and falls below it again, publishes a second stock.low; without a threshold, none', async () => {
     // Arrange: A starts at its threshold; B has none
-    running = await startPipeline();
-    const { stack } = running;
+    const { stack } = await startPipeline();
     const t = stack.config.kafka.topics;
     await stack.runner.add({ ...ctx, skuId: 'A', quantity: 5 });
     await stack.runner.add({ ...ctx, skuId: 'B', quantity: 5 });

@@ -1,23 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createWorker } from '../../apps/worker/src/worker.js';
 import { createLogger, loadConfig } from '../../packages/core/src/index.js';
+import { usePipeline } from '../support/pipeline.hooks.js';
 import {
   ofType,
   orderEvent,
   pipelineTargets,
-  type RunningPipeline,
-  startPipeline,
+  type TestStack,
   waitForDurableEqualsLive,
 } from '../support/pipeline.js';
 
 const ctx = { causationId: 'test-setup', correlationId: 'test-setup', actor: 'test' };
 const logger = createLogger({ name: 'test', level: 'fatal', pretty: false });
 
-let running: RunningPipeline | undefined;
-afterEach(async () => {
-  await running?.stop();
-  running = undefined;
-});
+const startPipeline = usePipeline();
 
 const OUTCOME_TYPES = [
   'stock.reserved',
@@ -30,8 +26,7 @@ const OUTCOME_TYPES = [
 describe.each(pipelineTargets)('redelivery and replay on $target', ({ env }) => {
   it('when every inbound event arrives twice and the topics are consumed again from offset 0, state and outcome ids do not change', async () => {
     // Arrange
-    running = await startPipeline(env);
-    const { stack } = running;
+    const { stack } = await startPipeline(env);
     const t = stack.config.kafka.topics;
     await stack.runner.add({ ...ctx, skuId: 'A', quantity: 5 });
     // One key, so one partition: orders 1 and 2 are reserved before order 3 is tried.
@@ -95,8 +90,7 @@ describe.each(pipelineTargets)('redelivery and replay on $target', ({ env }) => 
 
 describe('redelivery and replay', () => {
   it('when a reservation expires and its confirm comes late, the confirm fails and MariaDB equals Redis', async () => {
-    running = await startPipeline({ RESERVATION_TTL_SECONDS: '1' });
-    const { stack } = running;
+    const { stack } = await startPipeline({ RESERVATION_TTL_SECONDS: '1' });
     const t = stack.config.kafka.topics;
     await stack.runner.add({ ...ctx, skuId: 'S1', quantity: 10 });
     await stack.runner.add({ ...ctx, skuId: 'S2', quantity: 10 });
@@ -157,8 +151,7 @@ describe('redelivery and replay', () => {
   });
 
   it('when poison messages sit between valid ones, they land in the DLT with the reason and the valid ones are processed', async () => {
-    running = await startPipeline();
-    const { stack } = running;
+    const { stack } = await startPipeline();
     const t = stack.config.kafka.topics;
     await stack.runner.add({ ...ctx, skuId: 'P', quantity: 100 });
     const good = (n: number) => ({
@@ -222,11 +215,7 @@ describe('redelivery and replay', () => {
   });
 });
 
-async function waitForCommittedEnd(
-  stack: RunningPipeline['stack'],
-  groupId: string,
-  topic: string,
-): Promise<void> {
+async function waitForCommittedEnd(stack: TestStack, groupId: string, topic: string): Promise<void> {
   const admin = stack.bus.kafkajs.admin();
   await admin.connect();
   try {

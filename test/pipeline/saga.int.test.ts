@@ -1,27 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  ofType,
-  pipelineTargets,
-  type RunningPipeline,
-  startPipeline,
-  type TestStack,
-} from '../support/pipeline.js';
+import { describe, expect, it } from 'vitest';
+import { usePipeline } from '../support/pipeline.hooks.js';
+import { ofType, pipelineTargets, type TestStack } from '../support/pipeline.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
 const ctx = { causationId: 'test-setup', correlationId: 'test-setup', actor: 'test' };
 
-let running: RunningPipeline | undefined;
-
-async function start(extraEnv: Record<string, string> = {}): Promise<RunningPipeline> {
-  running = await startPipeline(extraEnv);
-  return running;
-}
-
-afterEach(async () => {
-  await running?.stop();
-  running = undefined;
-});
+const start = usePipeline();
 
 describe.each(pipelineTargets)('order saga over Kafka on $target', ({ env }) => {
   it('when the producers send the fixture events, each yields its outcome event with envelope, key, correlation and causation', async () => {

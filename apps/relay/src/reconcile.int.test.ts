@@ -1,96 +1,58 @@
-import {
-  createRedis,
-  type Knex,
-  loadConfig,
-  type ReconcileHooks,
-  type ReconcileReport,
-  reconcile,
-} from '@inventory/core';
-import type { Redis } from 'ioredis';
+import { type ReconcileHooks, type ReconcileReport, reconcile } from '@inventory/core';
 import type { Logger } from 'pino';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  captureLogger,
-  createTestDatabase,
-  type LogLine,
-  type TestDatabase,
-} from '../../../packages/core/src/reconcile/reconcile.testing.js';
-import {
-  createTestStock,
-  T0,
-  type TestStock,
-  testRedisUrl,
-} from '../../../packages/core/src/stock/stock.testing.js';
-import { createJournalDrainer, type JournalDrainer } from './journal/journal.drainer.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { captureLogger, type LogLine } from '../../../packages/core/src/reconcile/reconcile.testing.js';
+import { T0 } from '../../../packages/core/src/stock/stock.testing.js';
+import { useDrainerFixture } from './journal/drainer.testing.js';
 
 const who = { causationId: 'evt-1', correlationId: 'corr-1', actor: 'test' };
 const order = (orderId: string) => ({ ...who, orderId, orderIdType: 'number' as const });
 
-let db: TestDatabase;
-let knex: Knex;
-let redis: Redis;
-let t: TestStock;
-let drainer: JournalDrainer;
-let logLines: LogLine[];
+let logLines: LogLine[] = [];
 let logger: Logger;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  knex = db.knex;
-  redis = createRedis({ url: testRedisUrl(), connectionName: 'reconcile-test' });
-});
-afterAll(async () => {
-  await redis?.quit();
-  await db?.drop();
+const f = useDrainerFixture('reconcile-test', {
+  logger: () => {
+    ({ logger, lines: logLines } = captureLogger());
+    return logger;
+  },
 });
 beforeEach(async () => {
-  await db.truncate();
-  t = createTestStock(redis);
-  await redis.set(t.runner.keys.restored, 'test'); // as after the relay's restore
-  ({ logger, lines: logLines } = captureLogger());
-  drainer = createJournalDrainer({
-    redis,
-    knex,
-    journalKey: t.runner.keys.journal,
-    outbound: { source: 'test', topics: loadConfig({}).kafka.topics },
-    logger,
-    batchSize: 100,
-  });
+  await f.redis.set(f.t.runner.keys.restored, 'test'); // as after the relay's restore
 });
-afterEach(async () => {
-  await drainer.close();
-  await t.cleanup();
-});
-
-/** Moves every journal entry into MariaDB, as the relay does. */
-async function drain(): Promise<void> {
-  while ((await t.journalLength()) > 0) await drainer.drainOnce(0);
-}
 
 function run(repair: boolean, hooks?: ReconcileHooks): Promise<ReconcileReport> {
-  return reconcile({ redis, knex, keys: t.runner.keys, logger, repair, now: () => T0 + 60_000, hooks });
+  return reconcile({
+    redis: f.redis,
+    knex: f.knex,
+    keys: f.t.runner.keys,
+    logger,
+    repair,
+    now: () => T0 + 60_000,
+    hooks,
+  });
 }
 
 /** A: total 10 with 2 reserved by open order 1; B: 5. */
 async function seed(): Promise<void> {
-  await t.runner.init({ ...who, skuId: 'A', initialQuantity: 10 });
-  await t.runner.init({ ...who, skuId: 'B', initialQuantity: 5 });
-  await t.runner.reserve({ ...order('1'), items: [{ skuId: 'A', quantity: 2 }] });
-  await drain();
+  await f.t.runner.init({ ...who, skuId: 'A', initialQuantity: 10 });
+  await f.t.runner.init({ ...who, skuId: 'B', initialQuantity: 5 });
+  await f.t.runner.reserve({ ...order('1'), items: [{ skuId: 'A', quantity: 2 }] });
+  await f.drain();
 }
 
-const stockOf = (skuId: string) => redis.hmget(t.runner.keys.stock(skuId), 'total', 'reserved', 'version');
+const stockOf = (skuId: string) =>
+  f.redis.hmget(f.t.runner.keys.stock(skuId), 'total', 'reserved', 'version');
 const snapshotOf = (skuId: string) =>
-  knex('inventory_snapshot').first('total', 'reserved', 'version').where({ sku_id: skuId });
-const reconcileRows = () => knex('inventory_ledger').where({ action: 'reconcile' });
+  f.knex('inventory_snapshot').first('total', 'reserved', 'version').where({ sku_id: skuId });
+const reconcileRows = () => f.knex('inventory_ledger').where({ action: 'reconcile' });
 
 describe('reconcile', () => {
   it('when both stores agree after a drain, reports no drift and changes nothing', async () => {
     await seed();
-    await t.runner.init({ ...who, skuId: 'odd*[?]{x}\\', initialQuantity: 1 }); // glob characters
-    await t.runner.reserve({ ...order('2'), items: [{ skuId: 'B', quantity: 1 }] });
-    await t.runner.confirm(order('2'));
-    await drain();
+    await f.t.runner.init({ ...who, skuId: 'odd*[?]{x}\\', initialQuantity: 1 }); // glob characters
+    await f.t.runner.reserve({ ...order('2'), items: [{ skuId: 'B', quantity: 1 }] });
+    await f.t.runner.confirm(order('2'));
+    await f.drain();
 
     const report = await run(true);
 
@@ -108,7 +70,7 @@ describe('reconcile', () => {
 
   it("when Redis' total is changed behind the service's back, reports it, repairs it from MariaDB with a RECONCILE ledger row, and a second run finds nothing", async () => {
     await seed();
-    await redis.hset(t.runner.keys.stock('A'), 'total', 7);
+    await f.redis.hset(f.t.runner.keys.stock('A'), 'total', 7);
 
     const reported = await run(false);
     const repaired = await run(true);
@@ -133,15 +95,15 @@ describe('reconcile', () => {
     expect(await reconcileRows()).toMatchObject([{ ...ledger, ...repair, journal_id: journalId }]);
     expect(again.drift).toEqual([]);
     // Later writes build on the repaired version and drain cleanly.
-    await t.runner.add({ ...who, skuId: 'A', quantity: 1 });
-    await drain();
+    await f.t.runner.add({ ...who, skuId: 'A', quantity: 1 });
+    await f.drain();
     expect((await run(true)).drift).toEqual([]);
     expect(await snapshotOf('A')).toEqual({ total: 11, reserved: 2, version: 4 });
   });
 
   it('when a SKU is only in MariaDB (its Redis hash deleted), recreates the hash from the snapshot', async () => {
     await seed();
-    await redis.del(t.runner.keys.stock('A'));
+    await f.redis.del(f.t.runner.keys.stock('A'));
 
     const report = await run(true);
 
@@ -158,7 +120,7 @@ describe('reconcile', () => {
   it('when a SKU is only in Redis, reports it and leaves it: MariaDB has nothing to restore it from', async () => {
     await seed();
     const skuId = 'ghost*[1]{2}';
-    await redis.hset(t.runner.keys.stock(skuId), { total: 4, reserved: 0, version: 1, updatedAt: T0 });
+    await f.redis.hset(f.t.runner.keys.stock(skuId), { total: 4, reserved: 0, version: 1, updatedAt: T0 });
 
     const report = await run(true);
 
@@ -173,31 +135,31 @@ describe('reconcile', () => {
 
   it("when a reservation's status and deadline drift in Redis, rewrites the record from MariaDB", async () => {
     await seed();
-    const before = await t.runner.getReservation('1');
-    const key = t.runner.keys.reservation('1');
-    await redis.hset(key, 'status', 'RELEASED');
-    await redis.zrem(t.runner.keys.deadlines, '1');
+    const before = await f.t.runner.getReservation('1');
+    const key = f.t.runner.keys.reservation('1');
+    await f.redis.hset(key, 'status', 'RELEASED');
+    await f.redis.zrem(f.t.runner.keys.deadlines, '1');
 
     const report = await run(true);
 
     expect(report.drift).toMatchObject([
       { kind: 'reservation-mismatch', orderId: '1', fields: ['status', 'deadline'], outcome: 'repaired' },
     ]);
-    expect(await t.runner.getReservation('1')).toEqual(before);
-    expect(await redis.zscore(t.runner.keys.deadlines, '1')).toBe(String(before?.expiresAt));
-    expect(await redis.ttl(key)).toBe(-1); // open records keep no TTL
+    expect(await f.t.runner.getReservation('1')).toEqual(before);
+    expect(await f.redis.zscore(f.t.runner.keys.deadlines, '1')).toBe(String(before?.expiresAt));
+    expect(await f.redis.ttl(key)).toBe(-1); // open records keep no TTL
     expect((await run(true)).drift).toEqual([]);
   });
 
   it('when a reservation is missing in Redis or RESERVED only there, restores the first and reports the second', async () => {
     await seed();
-    await redis.del(t.runner.keys.reservation('1'));
-    await redis.hset(t.runner.keys.reservation('9'), {
+    await f.redis.del(f.t.runner.keys.reservation('1'));
+    await f.redis.hset(f.t.runner.keys.reservation('9'), {
       status: 'RESERVED',
       items: '[["B",1]]',
       expiresAt: T0,
     });
-    await redis.zadd(t.runner.keys.deadlines, T0, '9');
+    await f.redis.zadd(f.t.runner.keys.deadlines, T0, '9');
 
     const report = await run(true);
 
@@ -206,21 +168,21 @@ describe('reconcile', () => {
       { kind: 'reservation-missing-in-redis', orderId: '1', outcome: 'repaired' },
       { kind: 'reservation-missing-in-mariadb', orderId: '9', outcome: 'unrepairable' },
     ]);
-    expect(await t.runner.getReservation('1')).toMatchObject({
+    expect(await f.t.runner.getReservation('1')).toMatchObject({
       status: 'RESERVED',
       items: [{ skuId: 'A', quantity: 2 }],
     });
-    expect(await redis.hget(t.runner.keys.reservation('9'), 'status')).toBe('RESERVED');
+    expect(await f.redis.hget(f.t.runner.keys.reservation('9'), 'status')).toBe('RESERVED');
   });
 
   it('when the journal is not drained (or Redis not restored), skips the comparison and changes nothing', async () => {
     await seed();
-    await redis.hset(t.runner.keys.stock('A'), 'total', 7);
-    await t.runner.add({ ...who, skuId: 'B', quantity: 1 }); // journaled, not drained
+    await f.redis.hset(f.t.runner.keys.stock('A'), 'total', 7);
+    await f.t.runner.add({ ...who, skuId: 'B', quantity: 1 }); // journaled, not drained
 
     const undrained = await run(true);
-    await drain();
-    await redis.del(t.runner.keys.restored);
+    await f.drain();
+    await f.redis.del(f.t.runner.keys.restored);
     const unrestored = await run(true);
 
     expect(undrained).toMatchObject({
@@ -236,11 +198,11 @@ describe('reconcile', () => {
 
   it('when a script changes the SKU between the check and the repair, does not overwrite the change', async () => {
     await seed();
-    await redis.hset(t.runner.keys.stock('A'), 'total', 7);
-    await redis.hset(t.runner.keys.reservation('1'), 'status', 'EXPIRED');
+    await f.redis.hset(f.t.runner.keys.stock('A'), 'total', 7);
+    await f.redis.hset(f.t.runner.keys.reservation('1'), 'status', 'EXPIRED');
     const hooks: ReconcileHooks = {
       async beforeRepair(item) {
-        if (item.kind === 'sku-mismatch') await t.runner.add({ ...who, skuId: 'A', quantity: 1 });
+        if (item.kind === 'sku-mismatch') await f.t.runner.add({ ...who, skuId: 'A', quantity: 1 });
       },
     };
 
@@ -254,7 +216,7 @@ describe('reconcile', () => {
     expect(await stockOf('A')).toEqual(['8', '2', '3']); // the add's result, not MariaDB's 10
     expect(await reconcileRows()).toHaveLength(0);
     // The add journaled Redis' drifted total, so MariaDB now holds it too, and its ledger does not add up.
-    await drain();
+    await f.drain();
     expect((await run(true)).drift).toMatchObject([
       {
         kind: 'ledger-mismatch',
@@ -269,12 +231,12 @@ describe('reconcile', () => {
 
   it('when a script touches the reservation between the check and the repair, leaves the record as the script wrote it', async () => {
     await seed();
-    const key = t.runner.keys.reservation('1');
-    await redis.hset(key, 'status', 'EXPIRED');
+    const key = f.t.runner.keys.reservation('1');
+    await f.redis.hset(key, 'status', 'EXPIRED');
     // Only the outcome field changes (a late cancel of an expired order): still not overwritten.
     const hooks: ReconcileHooks = {
       async beforeRepair() {
-        await t.runner.release({ ...order('1'), reason: 'CANCELLED' });
+        await f.t.runner.release({ ...order('1'), reason: 'CANCELLED' });
       },
     };
 
@@ -283,7 +245,7 @@ describe('reconcile', () => {
     expect(report.drift).toMatchObject([
       { kind: 'reservation-mismatch', fields: ['status', 'deadline'], outcome: 'conflict' },
     ]);
-    expect(await redis.hmget(key, 'status', 'release')).toEqual([
+    expect(await f.redis.hmget(key, 'status', 'release')).toEqual([
       'EXPIRED',
       expect.stringContaining('"code":-4'),
     ]);
@@ -291,7 +253,7 @@ describe('reconcile', () => {
 
   it("when the snapshot disagrees with its ledger, reports both and leaves the SKU's Redis hash alone", async () => {
     await seed();
-    await knex('inventory_snapshot').where({ sku_id: 'B' }).update({ total: 12 });
+    await f.knex('inventory_snapshot').where({ sku_id: 'B' }).update({ total: 12 });
 
     const report = await run(true);
 

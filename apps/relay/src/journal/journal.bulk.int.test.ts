@@ -1,67 +1,23 @@
-import type { Knex } from '@inventory/core';
-import { createLogger, createRedis, loadConfig } from '@inventory/core';
-import type { Redis } from 'ioredis';
+import { loadConfig } from '@inventory/core';
 import { pino } from 'pino';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from '../../../../packages/core/src/reconcile/reconcile.testing.js';
-import {
-  createTestStock,
-  T0,
-  type TestStock,
-  testRedisUrl,
-} from '../../../../packages/core/src/stock/stock.testing.js';
-import { createJournalDrainer, type JournalDrainer } from './journal.drainer.js';
+import { describe, expect, it } from 'vitest';
+import { T0 } from '../../../../packages/core/src/stock/stock.testing.js';
+import { useDrainerFixture } from './drainer.testing.js';
+import { createJournalDrainer } from './journal.drainer.js';
 
 /** The relay's side of a bulk adjustment: one journal entry becomes one ledger row per SKU. */
 
 const who = { causationId: 'bulk-key-1', correlationId: 'corr-1', actor: 'http:alice' };
 const topics = loadConfig({}).kafka.topics;
-let db: TestDatabase;
-let knex: Knex;
-let redis: Redis;
-let t: TestStock;
-let drainer: JournalDrainer;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  knex = db.knex;
-  redis = createRedis({ url: testRedisUrl(), connectionName: 'journal-bulk-test' });
-});
-afterAll(async () => {
-  await redis?.quit();
-  await db?.drop();
-});
-beforeEach(async () => {
-  await db.truncate();
-  t = createTestStock(redis);
-  drainer = createJournalDrainer({
-    redis,
-    knex,
-    journalKey: t.runner.keys.journal,
-    outbound: { source: 'test', topics },
-    logger: createLogger({ level: 'silent', pretty: false, name: 'test' }),
-    batchSize: 100,
-  });
-});
-afterEach(async () => {
-  await drainer.close();
-  await t.cleanup();
-});
-
-async function drain(): Promise<void> {
-  while ((await t.journalLength()) > 0) await drainer.drainOnce(0);
-}
+const f = useDrainerFixture('journal-bulk-test');
 
 describe('journal drainer, bulk entries', () => {
   it('writes one ledger row, one snapshot and one stock.adjusted event per SKU of a bulk entry', async () => {
     // Arrange
-    await t.runner.init({ ...who, skuId: 'A', initialQuantity: 10 });
-    await drain();
+    await f.t.runner.init({ ...who, skuId: 'A', initialQuantity: 10 });
+    await f.drain();
     // Act
-    await t.runner.bulk({
+    await f.t.runner.bulk({
       ...who,
       reason: 'stocktake',
       items: [
@@ -69,9 +25,10 @@ describe('journal drainer, bulk entries', () => {
         { skuId: 'B', total: 5 },
       ],
     });
-    await drain();
+    await f.drain();
     // Assert
-    const ledger = await knex('inventory_ledger')
+    const ledger = await f
+      .knex('inventory_ledger')
       .where({ action: 'bulk' })
       .orderBy('sku_id')
       .select('sku_id', 'delta_total', 'total_after', 'version', 'reason', 'causation_id', 'actor');
@@ -95,12 +52,16 @@ describe('journal drainer, bulk entries', () => {
         actor: 'http:alice',
       },
     ]);
-    const snapshots = await knex('inventory_snapshot').orderBy('sku_id').select('sku_id', 'total', 'version');
+    const snapshots = await f
+      .knex('inventory_snapshot')
+      .orderBy('sku_id')
+      .select('sku_id', 'total', 'version');
     expect(snapshots).toEqual([
       { sku_id: 'A', total: 0, version: 2 },
       { sku_id: 'B', total: 5, version: 1 },
     ]);
-    const outbox = await knex('inventory_outbox')
+    const outbox = await f
+      .knex('inventory_outbox')
       .whereIn('topic', [topics.stockAdjusted, topics.stockDepleted])
       .orderBy('id')
       .select('event_id', 'topic', 'message_key', 'payload');
@@ -117,14 +78,14 @@ describe('journal drainer, bulk entries', () => {
   it('stores a batch of many bulk entries in several transactions, every row once', async () => {
     for (let chunk = 0; chunk < 12; chunk += 1) {
       const items = Array.from({ length: 1000 }, (_, i) => ({ skuId: `C${chunk}-${i}`, total: i + 1 }));
-      await t.runner.bulk({ ...who, items, idempotencyKey: `chunk-${chunk}` });
+      await f.t.runner.bulk({ ...who, items, idempotencyKey: `chunk-${chunk}` });
     }
     const stored: { msg: string; entries?: number }[] = [];
     const logger = pino({ level: 'debug' }, { write: (line: string) => void stored.push(JSON.parse(line)) });
     const watched = createJournalDrainer({
-      redis,
-      knex,
-      journalKey: t.runner.keys.journal,
+      redis: f.redis,
+      knex: f.knex,
+      journalKey: f.t.runner.keys.journal,
       outbound: { source: 'test', topics },
       logger,
       batchSize: 100,
@@ -135,27 +96,27 @@ describe('journal drainer, bulk entries', () => {
     // At most 5000 SKU changes per transaction: 5 + 5 + 2 entries.
     const batches = stored.filter((l) => l.msg === 'journal batch stored').map((l) => l.entries);
     expect(batches).toEqual([5, 5, 2]);
-    expect(await t.journalLength()).toBe(0);
-    const [ledger] = await knex('inventory_ledger').where({ action: 'bulk' }).count({ n: '*' });
-    const [snapshots] = await knex('inventory_snapshot').count({ n: '*' });
+    expect(await f.t.journalLength()).toBe(0);
+    const [ledger] = await f.knex('inventory_ledger').where({ action: 'bulk' }).count({ n: '*' });
+    const [snapshots] = await f.knex('inventory_snapshot').count({ n: '*' });
     expect([Number(ledger?.n), Number(snapshots?.n)]).toEqual([12_000, 12_000]);
   });
 
   it('writes no ledger row, snapshot or event for a failed bulk entry', async () => {
-    await t.runner.init({ ...who, skuId: 'A', initialQuantity: 1 });
-    await drain();
-    const before = await knex('inventory_outbox').count({ n: '*' }).first();
-    await t.runner.bulk({
+    await f.t.runner.init({ ...who, skuId: 'A', initialQuantity: 1 });
+    await f.drain();
+    const before = await f.knex('inventory_outbox').count({ n: '*' }).first();
+    await f.t.runner.bulk({
       ...who,
       items: [
         { skuId: 'A', delta: -2 },
         { skuId: 'B', total: 5 },
       ],
     });
-    await drain();
-    expect(await knex('inventory_ledger').where({ action: 'bulk' })).toEqual([]);
-    expect(await knex('inventory_snapshot').pluck('sku_id')).toEqual(['A']);
-    expect(await knex('inventory_outbox').count({ n: '*' }).first()).toEqual(before);
-    expect(await knex('inventory_event_idempotency').where({ action: 'bulk' })).toHaveLength(1);
+    await f.drain();
+    expect(await f.knex('inventory_ledger').where({ action: 'bulk' })).toEqual([]);
+    expect(await f.knex('inventory_snapshot').pluck('sku_id')).toEqual(['A']);
+    expect(await f.knex('inventory_outbox').count({ n: '*' }).first()).toEqual(before);
+    expect(await f.knex('inventory_event_idempotency').where({ action: 'bulk' })).toHaveLength(1);
   });
 });

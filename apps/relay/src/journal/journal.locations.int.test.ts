@@ -1,81 +1,31 @@
-import type { Knex } from '@inventory/core';
-import {
-  createLogger,
-  createRedis,
-  loadConfig,
-  publishLocations,
-  readSkuLocations,
-  restoreFromDatabase,
-} from '@inventory/core';
-import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from '../../../../packages/core/src/reconcile/reconcile.testing.js';
-import {
-  createTestStock,
-  type TestStock,
-  testRedisUrl,
-  vanishPrefix,
-} from '../../../../packages/core/src/stock/stock.testing.js';
-import { createJournalDrainer, type JournalDrainer } from './journal.drainer.js';
+import { createLogger, publishLocations, readSkuLocations, restoreFromDatabase } from '@inventory/core';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { vanishPrefix } from '../../../../packages/core/src/stock/stock.testing.js';
+import { useDrainerFixture } from './drainer.testing.js';
 
 /** The durable side of stock per location (docs/locations.md): ledger, location rows, restore. */
 
 const who = { causationId: 'evt-1', correlationId: 'corr-1', actor: 'http:alice' };
-const topics = loadConfig({}).kafka.topics;
 const logger = createLogger({ level: 'silent', pretty: false, name: 'test' });
 const locations = [
   { locationId: 'default', priority: 0, active: true },
   { locationId: 'berlin', priority: 1, active: true },
   { locationId: 'hamburg', priority: 2, active: true },
 ];
-let db: TestDatabase;
-let knex: Knex;
-let redis: Redis;
-let t: TestStock;
-let drainer: JournalDrainer;
+const f = useDrainerFixture('journal-locations-test');
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  knex = db.knex;
-  redis = createRedis({ url: testRedisUrl(), connectionName: 'journal-locations-test' });
-});
-afterAll(async () => {
-  await redis?.quit();
-  await db?.drop();
-});
 beforeEach(async () => {
-  await db.truncate();
-  await knex('inventory_location').whereNot('location_id', 'default').delete();
-  await knex('inventory_location').insert([
+  await f.knex('inventory_location').whereNot('location_id', 'default').delete();
+  await f.knex('inventory_location').insert([
     { location_id: 'berlin', name: 'Berlin', priority: 1 },
     { location_id: 'hamburg', name: 'Hamburg', priority: 2 },
   ]);
-  t = createTestStock(redis);
-  await publishLocations(redis, t.runner.layout, locations);
-  drainer = createJournalDrainer({
-    redis,
-    knex,
-    journalKey: t.runner.keys.journal,
-    outbound: { source: 'test', topics },
-    logger,
-    batchSize: 100,
-  });
+  await publishLocations(f.redis, f.t.runner.layout, locations);
 });
-afterEach(async () => {
-  await drainer.close();
-  await t.cleanup();
-});
-
-async function drain(): Promise<void> {
-  while ((await t.journalLength()) > 0) await drainer.drainOnce(0);
-}
 
 /** Two locations, one order split over both, a transfer: the state every test starts from. */
 async function arrange(): Promise<void> {
-  const { runner } = t;
+  const { runner } = f.t;
   await runner.set({ ...who, skuId: 'mug', locationId: 'berlin', total: 5, safetyStock: 1 });
   await runner.set({ ...who, skuId: 'mug', locationId: 'hamburg', total: 10, backorderLimit: 3 });
   await runner.init({ ...who, skuId: 'plain', initialQuantity: 7 });
@@ -103,8 +53,9 @@ async function arrange(): Promise<void> {
 describe('journal drainer and restore, stock per location', () => {
   it('writes a ledger row per location moved (a transfer is two), location rows, and the reservation with its allocations', async () => {
     await arrange();
-    await drain();
-    const ledger = await knex('inventory_ledger')
+    await f.drain();
+    const ledger = await f
+      .knex('inventory_ledger')
       .where({ sku_id: 'mug' })
       .whereIn('action', ['reserve', 'transfer'])
       .orderBy(['id'])
@@ -143,16 +94,17 @@ describe('journal drainer and restore, stock per location', () => {
         reserved_after: 2,
       },
     ]);
-    const plainLedger = await knex('inventory_ledger').where({ sku_id: 'plain' }).select('location_id');
+    const plainLedger = await f.knex('inventory_ledger').where({ sku_id: 'plain' }).select('location_id');
     expect(plainLedger.map((r) => r.location_id)).toEqual(['default', 'default']);
-    const rows = await knex('inventory_stock_location')
+    const rows = await f
+      .knex('inventory_stock_location')
       .orderBy(['sku_id', 'location_id'])
       .select('sku_id', 'location_id', 'total', 'reserved', 'safety_stock', 'backorder_limit');
     expect(rows).toEqual([
       { sku_id: 'mug', location_id: 'berlin', total: 7, reserved: 4, safety_stock: 1, backorder_limit: 0 },
       { sku_id: 'mug', location_id: 'hamburg', total: 8, reserved: 2, safety_stock: 0, backorder_limit: 3 },
     ]);
-    const order = await knex('inventory_reservation').where({ order_id: 'o1' }).first('items');
+    const order = await f.knex('inventory_reservation').where({ order_id: 'o1' }).first('items');
     expect(JSON.parse(order?.items as string)).toEqual([
       [
         'mug',
@@ -168,24 +120,34 @@ describe('journal drainer and restore, stock per location', () => {
   it('after Redis loses everything, the restore rebuilds locations, settings, the registry and what each order holds where', async () => {
     // Arrange
     await arrange();
-    const before = await readSkuLocations(redis, t.runner.layout, 'mug');
-    const sku = await t.runner.get('mug');
-    await drain();
-    await vanishPrefix(redis, t.prefix);
+    const before = await readSkuLocations(f.redis, f.t.runner.layout, 'mug');
+    const sku = await f.t.runner.get('mug');
+    await f.drain();
+    await vanishPrefix(f.redis, f.t.prefix);
     // Act
-    await restoreFromDatabase({ redis, knex, keys: t.runner.keys, logger, finishedTtlSeconds: 3600 });
+    await restoreFromDatabase({
+      redis: f.redis,
+      knex: f.knex,
+      keys: f.t.runner.keys,
+      logger,
+      finishedTtlSeconds: 3600,
+    });
     // Assert
-    expect(await readSkuLocations(redis, t.runner.layout, 'mug')).toEqual(before);
-    expect(await t.runner.get('mug')).toEqual(sku);
-    expect(await redis.hgetall(t.runner.keys.locations)).toEqual({ default: '0', berlin: '1', hamburg: '2' });
-    const released = await t.runner.release({
+    expect(await readSkuLocations(f.redis, f.t.runner.layout, 'mug')).toEqual(before);
+    expect(await f.t.runner.get('mug')).toEqual(sku);
+    expect(await f.redis.hgetall(f.t.runner.keys.locations)).toEqual({
+      default: '0',
+      berlin: '1',
+      hamburg: '2',
+    });
+    const released = await f.t.runner.release({
       ...who,
       orderId: 'o1',
       orderIdType: 'string',
       reason: 'MANUAL',
     });
     expect(released).toMatchObject({ ok: true });
-    const after = await readSkuLocations(redis, t.runner.layout, 'mug');
+    const after = await readSkuLocations(f.redis, f.t.runner.layout, 'mug');
     expect(after.map((l) => [l.locationId, l.reserved])).toEqual([
       ['berlin', 0],
       ['default', 0],
