@@ -1,12 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { publishLocations } from '../../packages/core/src/index.js';
-import {
-  ofType,
-  orderEvent,
-  pipelineTargets,
-  type RunningPipeline,
-  startPipeline,
-} from '../support/pipeline.js';
+import { usePipeline } from '../support/pipeline.hooks.js';
+import { ofType, orderEvent, pipelineTargets } from '../support/pipeline.js';
 
 /**
  * Stock per location through the saga (docs/locations.md): order.placed items sourced by priority
@@ -15,18 +10,12 @@ import {
  */
 
 const ctx = { causationId: 'test-setup', correlationId: 'test-setup', actor: 'test' };
-let running: RunningPipeline | undefined;
-
-afterEach(async () => {
-  await running?.stop();
-  running = undefined;
-});
+const startPipeline = usePipeline();
 
 describe.each(pipelineTargets)('stock per location over Kafka on $target', ({ env }) => {
   it('order.placed is sourced by priority or from the named location; the events carry where', async () => {
     // Arrange
-    running = await startPipeline(env);
-    const { stack } = running;
+    const { stack } = await startPipeline(env);
     const t = stack.config.kafka.topics;
     await publishLocations(stack.redis, stack.runner.layout, [
       { locationId: 'default', priority: 0, active: true },
@@ -43,9 +32,13 @@ describe.each(pipelineTargets)('stock per location over Kafka on $target', ({ en
     await placed('p-1', 7001, [{ skuId: 'LOC-1', quantity: 3 }]);
     await placed('p-2', 7002, [{ skuId: 'LOC-1', quantity: 1, locationId: 'north' }]);
     await placed('p-3', 7003, [{ skuId: 'LOC-1', quantity: 1, locationId: 'west' }]);
+    // stock.depleted has a topic of its own: it may arrive after the outcomes, so wait for it too.
     const seen = await stack.waitFor(
-      'one reserved, two failed',
-      (s) => ofType(s, 'stock.reserved').length === 1 && ofType(s, 'stock.reservation.failed').length === 2,
+      'one reserved, two failed, one depleted',
+      (s) =>
+        ofType(s, 'stock.reserved').length === 1 &&
+        ofType(s, 'stock.reservation.failed').length === 2 &&
+        ofType(s, 'stock.depleted').length === 1,
     );
     // Assert
     expect(ofType(seen, 'stock.reserved')[0]?.event?.data.items).toEqual([
