@@ -14,29 +14,22 @@ Writes: the SKU hash on OK; the idempotency key with its TTL and one journal ent
 local rcall = redis.call
 if rcall('EXISTS', KEYS[#KEYS]) == 0 then return redis.error_reply('RESTORING') end -- see KEYS[last]
 --- @include "locations"
-local stockKey, idempotencyKey, journalKey = KEYS[1], KEYS[2], KEYS[3]
-local now, qty, at = tonumber(ARGV[1]), tonumber(ARGV[8]), ARGV[11] == '' and DEFAULT_LOCATION or ARGV[11]
+--- @include "admin"
+local qty, at = tonumber(ARGV[8]), ARGV[11] == '' and DEFAULT_LOCATION or ARGV[11]
 
-local prior = rcall('GET', idempotencyKey)
-if prior then return {0, prior} end
+local replay = replayOf()
+if replay then return replay end
 if not qty or qty < 1 or qty > 1e9 or qty % 1 ~= 0 then return redis.error_reply('INVALID_QUANTITY') end
 
-local sku = readSku(stockKey)
+local sku = readSku(KEYS[1])
 local code = 1
 if not sku then code = -2
 elseif not readRegistry(KEYS[4])[at] then code = -14
 elseif availableAt(locationOf(sku, at)) < qty then code = -1 end
 
-local entry = {v = 1, action = 'decrease', code = code, at = now, eventId = ARGV[3], causationId = ARGV[4],
-  correlationId = ARGV[5], actor = ARGV[6], skuId = ARGV[7]}
-if ARGV[9] ~= '' then entry.reason = ARGV[9] end
-if ARGV[10] ~= '' then entry.idempotencyKey = ARGV[10] end
+local entry = adminEntry('decrease', code)
 if ARGV[11] ~= '' then entry.locationId = at end
 if code == 1 then
   move(sku, at, -qty, 0)
-  entry.skus = {writeSku(stockKey, sku, ARGV[7], now)}
-elseif sku then entry.skus = {skuRecord(sku, ARGV[7])} end
-local json = cjson.encode(entry)
-rcall('SET', idempotencyKey, json, 'EX', ARGV[2])
-rcall('XADD', journalKey, '*', 'e', json)
-return {code, json}
+end
+return finishAdmin(entry, sku, sku ~= nil)

@@ -15,8 +15,8 @@ local rcall = redis.call
 if rcall('EXISTS', KEYS[#KEYS]) == 0 then return redis.error_reply('RESTORING') end -- see KEYS[last]
 --- @include "locations"
 --- @include "held"
-local reservationKey, deadlinesKey, journalKey = KEYS[1], KEYS[2], KEYS[3]
-local now, finishedTtl, orderId = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[7]
+local reservationKey, deadlinesKey = KEYS[1], KEYS[2]
+local now, orderId = tonumber(ARGV[1]), ARGV[7]
 
 local record = rcall('HMGET', reservationKey, 'status', 'expire', 'items', 'expiresAt', 'orderIdType',
   'correlationId')
@@ -34,15 +34,8 @@ end
 entry.expiresAt = tonumber(record[4])
 if entry.expiresAt > now then entry.code = -11; return {-11, cjson.encode(entry)} end
 
-local items = cjson.decode(record[3])
-if #items ~= #KEYS - 4 or #ARGV ~= 9 + #items then return {-13, ''} end
-for i = 1, #items do if ARGV[9 + i] ~= items[i][1] then return {-13, ''} end end
-local skus, missing = readHeld(items, 4) -- read every SKU before writing any
-if not skus then return redis.error_reply('SKU hash missing for ' .. missing) end
+local items, skus, answer = heldAsCalled(record[3])
+if answer then return answer end
 entry.code, entry.items, entry.skus = 1, items, settleHeld(items, skus, 4, false, now)
 rcall('ZREM', deadlinesKey, orderId)
-local json = cjson.encode(entry)
-rcall('HSET', reservationKey, 'status', 'EXPIRED', 'expire', json)
-rcall('EXPIRE', reservationKey, finishedTtl)
-rcall('XADD', journalKey, '*', 'e', json)
-return {1, json}
+return finishRecord(entry, 'EXPIRED', 'expire')

@@ -16,8 +16,8 @@ local rcall = redis.call
 if rcall('EXISTS', KEYS[#KEYS]) == 0 then return redis.error_reply('RESTORING') end -- see KEYS[last]
 --- @include "locations"
 --- @include "held"
-local reservationKey, deadlinesKey, journalKey = KEYS[1], KEYS[2], KEYS[3]
-local now, finishedTtl, orderId = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[7]
+local reservationKey, deadlinesKey = KEYS[1], KEYS[2]
+local now, orderId = tonumber(ARGV[1]), ARGV[7]
 
 local record = rcall('HMGET', reservationKey, 'status', 'release', 'items', 'orderIdType')
 if record[2] then return {0, record[2]} end
@@ -29,19 +29,12 @@ local codeOf = {NONE = -3, FAILED = -3, EXPIRED = -4, RELEASED = -5, CONFIRMED =
 local code, newStatus = codeOf[status] or -3, status or 'NONE'
 
 if status == 'RESERVED' then
-  local items = cjson.decode(record[3])
-  if #items ~= #KEYS - 4 or #ARGV ~= 9 + #items then return {-13, ''} end
-  for i = 1, #items do if ARGV[9 + i] ~= items[i][1] then return {-13, ''} end end
-  local skus, missing = readHeld(items, 4) -- read every SKU before writing any
-  if not skus then return redis.error_reply('SKU hash missing for ' .. missing) end
+  local items, skus, answer = heldAsCalled(record[3])
+  if answer then return answer end
   code, newStatus = 1, 'RELEASED'
   entry.items, entry.skus = items, settleHeld(items, skus, 4, false, now)
   rcall('ZREM', deadlinesKey, orderId)
 end
 
 entry.code = code
-local json = cjson.encode(entry)
-rcall('HSET', reservationKey, 'status', newStatus, 'orderIdType', entry.orderIdType, 'release', json)
-rcall('EXPIRE', reservationKey, finishedTtl)
-rcall('XADD', journalKey, '*', 'e', json)
-return {code, json}
+return finishRecord(entry, newStatus, 'release', 'orderIdType', entry.orderIdType)

@@ -17,18 +17,18 @@ Writes: the SKU hash on OK; the idempotency key with its TTL and one journal ent
 local rcall = redis.call
 if rcall('EXISTS', KEYS[#KEYS]) == 0 then return redis.error_reply('RESTORING') end -- see KEYS[last]
 --- @include "locations"
-local stockKey, idempotencyKey, journalKey = KEYS[1], KEYS[2], KEYS[3]
-local now, newTotal, expected = tonumber(ARGV[1]), tonumber(ARGV[8]), ARGV[11]
+--- @include "admin"
+local newTotal, expected = tonumber(ARGV[8]), ARGV[11]
 local at, safetyStock, backorderLimit = ARGV[12] == '' and DEFAULT_LOCATION or ARGV[12], tonumber(ARGV[13]),
   tonumber(ARGV[14])
 
-local prior = rcall('GET', idempotencyKey)
-if prior then return {0, prior} end
+local replay = replayOf()
+if replay then return replay end
 for _, n in ipairs({newTotal or 0, safetyStock or 0, backorderLimit or 0}) do
   if n < 0 or n % 1 ~= 0 then return redis.error_reply('INVALID_QUANTITY') end end
 if not newTotal and ARGV[12] == '' then return redis.error_reply('INVALID_QUANTITY') end
 
-local sku = readSku(stockKey)
+local sku = readSku(KEYS[1])
 local existed = sku ~= nil
 sku = sku or newSku()
 local loc = locationOf(sku, at)
@@ -41,17 +41,10 @@ elseif sku.total - loc.t + locTotal > 1e12 then code = -12
 -- A confirmed backorder leaves a total below 0 (units owed): only the SKU form can push it lower.
 elseif locTotal < math.min(0, loc.t) or loc.r - locTotal > (backorderLimit or loc.bo) then code = -7 end
 
-local entry = {v = 1, action = 'set', code = code, at = now, eventId = ARGV[3], causationId = ARGV[4],
-  correlationId = ARGV[5], actor = ARGV[6], skuId = ARGV[7]}
-if ARGV[9] ~= '' then entry.reason = ARGV[9] end
-if ARGV[10] ~= '' then entry.idempotencyKey = ARGV[10] end
+local entry = adminEntry('set', code)
 if ARGV[12] ~= '' then entry.locationId = at end
 if code == 1 then
   move(sku, at, locTotal - loc.t, 0)
   if safetyStock or backorderLimit then configure(sku, at, safetyStock, backorderLimit) end
-  entry.skus = {writeSku(stockKey, sku, ARGV[7], now)}
-elseif existed then entry.skus = {skuRecord(sku, ARGV[7])} end
-local json = cjson.encode(entry)
-rcall('SET', idempotencyKey, json, 'EX', ARGV[2])
-rcall('XADD', journalKey, '*', 'e', json)
-return {code, json}
+end
+return finishAdmin(entry, sku, existed)

@@ -14,31 +14,26 @@ Writes: the SKU hash on OK (two locations; the SKU's total unchanged); the idemp
 local rcall = redis.call
 if rcall('EXISTS', KEYS[#KEYS]) == 0 then return redis.error_reply('RESTORING') end -- see KEYS[last]
 --- @include "locations"
-local stockKey, idempotencyKey, journalKey = KEYS[1], KEYS[2], KEYS[3]
-local now, qty, from, to = tonumber(ARGV[1]), tonumber(ARGV[8]), ARGV[11], ARGV[12]
+--- @include "admin"
+local qty, from, to = tonumber(ARGV[8]), ARGV[11], ARGV[12]
 
-local prior = rcall('GET', idempotencyKey)
-if prior then return {0, prior} end
+local replay = replayOf()
+if replay then return replay end
 if not qty or qty < 1 or qty > 1e9 or qty % 1 ~= 0 then return redis.error_reply('INVALID_QUANTITY') end
 if from == to or from == '' or to == '' then return redis.error_reply('INVALID_TRANSFER') end
 
-local sku = readSku(stockKey)
+local sku = readSku(KEYS[1])
 local code = 1
 if not sku then code = -2
 elseif not readRegistry(KEYS[4])[to] then code = -14
 elseif availableAt(locationOf(sku, from)) < qty then code = -1 end
 
-local entry = {v = 1, action = 'transfer', code = code, at = now, eventId = ARGV[3], causationId = ARGV[4],
-  correlationId = ARGV[5], actor = ARGV[6], skuId = ARGV[7], fromLocationId = from, toLocationId = to,
-  quantity = qty}
-if ARGV[9] ~= '' then entry.reason = ARGV[9] end
-if ARGV[10] ~= '' then entry.idempotencyKey = ARGV[10] end
+local entry = adminEntry('transfer', code)
+entry.fromLocationId = from
+entry.toLocationId = to
+entry.quantity = qty
 if code == 1 then
   move(sku, from, -qty, 0)
   move(sku, to, qty, 0)
-  entry.skus = {writeSku(stockKey, sku, ARGV[7], now)}
-elseif sku then entry.skus = {skuRecord(sku, ARGV[7])} end
-local json = cjson.encode(entry)
-rcall('SET', idempotencyKey, json, 'EX', ARGV[2])
-rcall('XADD', journalKey, '*', 'e', json)
-return {code, json}
+end
+return finishAdmin(entry, sku, sku ~= nil)

@@ -25,3 +25,27 @@ local function settleHeld(items, skus, first, deduct, now)
   end
   return records
 end
+
+-- For confirm, release and expire: the record's items (its JSON) and their SKU hashes, every one
+-- read before anything is written, when the call's KEYS[4…] and ARGV[10…] name the record's SKUs in
+-- record order. Else nil, nil and the script's answer: {-13, ''} STALE_KEYS (the caller built the
+-- call from an older record: nothing written, retry) or an error for a missing SKU hash.
+local function heldAsCalled(itemsJson)
+  local items = cjson.decode(itemsJson)
+  if #items ~= #KEYS - 4 or #ARGV ~= 9 + #items then return nil, nil, {-13, ''} end
+  for i = 1, #items do if ARGV[9 + i] ~= items[i][1] then return nil, nil, {-13, ''} end end
+  local skus, missing = readHeld(items, 4)
+  if not skus then return nil, nil, redis.error_reply('SKU hash missing for ' .. missing) end
+  return items, skus
+end
+
+-- For confirm, release and expire: writes the record's answer (its status, the entry under `field`
+-- to answer a replay, and any further fields), the finished-record TTL (ARGV[2]) and one journal
+-- entry (KEYS[3]). Returns {code, entryJson}.
+local function finishRecord(entry, newStatus, field, ...)
+  local json = cjson.encode(entry)
+  rcall('HSET', KEYS[1], 'status', newStatus, field, json, ...)
+  rcall('EXPIRE', KEYS[1], tonumber(ARGV[2]))
+  rcall('XADD', KEYS[3], '*', 'e', json)
+  return {entry.code, json}
+end
