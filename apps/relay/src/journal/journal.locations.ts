@@ -1,4 +1,4 @@
-import { DEFAULT_LOCATION, type JournalSku } from '@inventory/core';
+import { DEFAULT_LOCATION, type JournalSku, type StockLocationRecord } from '@inventory/core';
 
 /**
  * Stock per location in the durable record (docs/locations.md): the ledger rows of one SKU's
@@ -36,13 +36,7 @@ export function movementsOf(s: JournalSku): LocationMovement[] {
  * default location's total and reserved stay NULL (they are the SKU's minus the others', as in
  * Redis); its row only keeps its settings.
  */
-export interface StockLocationRow {
-  sku_id: string;
-  location_id: string;
-  total: number | null;
-  reserved: number | null;
-  safety_stock: number;
-  backorder_limit: number;
+export interface StockLocationRow extends StockLocationRecord {
   version: number;
   last_journal_id: string;
   updated_at: Date;

@@ -1,5 +1,6 @@
 /** Public API of reconcile: compare Redis with MariaDB and repair drift from MariaDB. */
 
+export type { StockLocationRecord } from './location.compare.js';
 export { reconcile } from './reconcile.js';
 export type {
   DriftItem,

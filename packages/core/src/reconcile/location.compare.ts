@@ -1,4 +1,4 @@
-import { locationsOfHash } from '../stock/stock.locations.js';
+import { locationHashFields, locationsOfHash } from '../stock/stock.locations.js';
 import { DEFAULT_LOCATION } from '../stock/stock.types.js';
 
 /**
@@ -23,7 +23,7 @@ export interface LocationDiff {
   mariadb: LocationFigures;
 }
 
-/** A row of inventory_stock_location as reconcile reads it. */
+/** A row of inventory_stock_location as reconcile and the restore read it. */
 export interface StockLocationRecord {
   sku_id: string;
   location_id: string;
@@ -137,14 +137,8 @@ export function locationFieldsOf(hash: Record<string, string>): string {
  */
 export function locationFieldsFor(mariadb: LocationMap): Record<string, number> {
   const fields: Record<string, number> = {};
-  for (const [id, l] of mariadb) {
-    fields[`ss:${id}`] = l.safetyStock;
-    fields[`bo:${id}`] = l.backorderLimit;
-    if (!isDefault(id)) {
-      fields[`t:${id}`] = l.total ?? 0;
-      fields[`r:${id}`] = l.reserved ?? 0;
-    }
-  }
+  for (const [id, l] of mariadb)
+    Object.assign(fields, locationHashFields(id, { ...l, total: l.total ?? 0, reserved: l.reserved ?? 0 }));
   const safety = mariadbSafety(mariadb);
   if (safety !== 0) fields.safety = safety;
   return fields;

@@ -1,4 +1,5 @@
-import { replaceRegistry } from '../stock/stock.locations.js';
+import type { StockLocationRecord } from '../reconcile/location.compare.js';
+import { locationHashFields, replaceRegistry } from '../stock/stock.locations.js';
 import type { RestoreOptions } from './redis.restore.js';
 import { onlyShardSkus } from './restore.orders.js';
 
@@ -8,15 +9,6 @@ import { onlyShardSkus } from './restore.orders.js';
  * themselves (total, reserved) come from the snapshot first; the `default` location needs no
  * field, it is the rest.
  */
-
-interface LocationRow {
-  sku_id: string;
-  location_id: string;
-  total: number | null;
-  reserved: number | null;
-  safety_stock: number;
-  backorder_limit: number;
-}
 
 /** The registry hash of the shard: `default` and every active location, with its priority. */
 export async function restoreRegistry(o: RestoreOptions): Promise<number> {
@@ -34,7 +26,7 @@ export async function restoreSkuLocations(o: RestoreOptions, page: number): Prom
   let count = 0;
   let after: [string, string] = ['', ''];
   for (;;) {
-    const rows: LocationRow[] = await o
+    const rows: StockLocationRecord[] = await o
       .knex('inventory_stock_location')
       .where((q) =>
         q
@@ -49,14 +41,12 @@ export async function restoreSkuLocations(o: RestoreOptions, page: number): Prom
     for (const r of rows) {
       if (o.layout && o.layout.shardOfSku(r.sku_id) !== (o.shard ?? 0)) continue;
       const key = o.keys.stock(r.sku_id);
-      const fields: Record<string, number> = {
-        [`ss:${r.location_id}`]: r.safety_stock,
-        [`bo:${r.location_id}`]: r.backorder_limit,
-      };
-      if (r.location_id !== 'default') {
-        fields[`t:${r.location_id}`] = r.total ?? 0;
-        fields[`r:${r.location_id}`] = r.reserved ?? 0;
-      }
+      const fields = locationHashFields(r.location_id, {
+        total: r.total ?? 0,
+        reserved: r.reserved ?? 0,
+        safetyStock: r.safety_stock,
+        backorderLimit: r.backorder_limit,
+      });
       pipeline.hset(key, fields);
       // The SKU's safety sum: added location by location onto a hash restored without it.
       if (r.safety_stock !== 0) pipeline.hincrby(key, 'safety', r.safety_stock);

@@ -105,6 +105,26 @@ export function locationsOfHash(hash: Record<string, string>): LocationStock[] {
     .map((l) => ({ ...l, available: availableAtLocation(l) }));
 }
 
+/**
+ * One location's fields of a SKU hash, the inverse of locationsOfHash for that location: `ss:`/`bo:`
+ * always, `t:`/`r:` for a location other than `default` (whose counts are the SKU's rest). The
+ * SKU's `safety` sum is the caller's: it spans every location.
+ */
+export function locationHashFields(
+  locationId: string,
+  figures: Omit<LocationStock, 'locationId' | 'available'>,
+): Record<string, number> {
+  const fields: Record<string, number> = {
+    [`ss:${locationId}`]: figures.safetyStock,
+    [`bo:${locationId}`]: figures.backorderLimit,
+  };
+  if (locationId !== DEFAULT_LOCATION) {
+    fields[`t:${locationId}`] = figures.total;
+    fields[`r:${locationId}`] = figures.reserved;
+  }
+  return fields;
+}
+
 /** One SKU's stock per location, read from its shard (empty for an absent SKU). */
 export async function readSkuLocations(
   redis: RedisClient,
