@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,8 +8,8 @@ import { createRedis } from '../packages/core/src/redis/redis.factory.js';
 import { createStockKeys } from '../packages/core/src/stock/stock.keys.js';
 import { createStockRunner, type StockRunner } from '../packages/core/src/stock/stock.runner.js';
 import { deleteByPrefix } from '../packages/core/src/stock/stock.testing.js';
-import { type AppProcess, freePort, spawnApp } from '../test/support/processes.js';
 import { testServices, uniquePrefix } from '../test/support/services.js';
+import { type CsvApi, startCsvApi, writeCsv } from './csv/csv.testing.js';
 
 /**
  * The CSV tool against a real API process (its own key prefix on the shared Redis): a 100,000-row
@@ -19,16 +17,13 @@ import { testServices, uniquePrefix } from '../test/support/services.js';
  * run that changes nothing, a rejected chunk, and the export.
  */
 
-const root = fileURLToPath(new URL('../', import.meta.url));
-const SECRET = 'stock-csv-test-secret-0123456789abcdef';
 const ROWS = 100_000;
 
-let api: AppProcess;
+let csv: CsvApi;
 let redis: Redis;
 let runner: StockRunner;
 let prefix: string;
 let dir: string;
-let url: string;
 
 beforeAll(async () => {
   prefix = uniquePrefix();
@@ -43,23 +38,11 @@ beforeAll(async () => {
     finishedTtlSeconds: 3600,
     idempotencyTtlSeconds: 3600,
   });
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}`;
-  api = spawnApp('api', {
-    REDIS_URL: testServices.redisUrl,
-    DATABASE_URL: testServices.databaseUrl,
-    KAFKA_BROKERS: testServices.kafkaBrokers.join(','),
-    REDIS_KEY_PREFIX: prefix,
-    JWT_SECRET: SECRET,
-    HTTP_HOST: '127.0.0.1',
-    HTTP_PORT: String(port),
-    HTTP_RATE_LIMIT_MAX: '1000000',
-  });
-  await api.ready(60_000);
+  csv = await startCsvApi(prefix);
 }, 90_000);
 
 afterAll(async () => {
-  await api?.kill('SIGTERM');
+  await csv?.process.kill('SIGTERM');
   if (redis) {
     await deleteByPrefix(redis, prefix);
     await redis.quit();
@@ -67,40 +50,8 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-/** Runs `scripts/stock-csv.ts` as `pnpm stock:import|export` would, against the test API. */
-function cli(...args: string[]): Promise<CliRun> {
-  const started = Date.now();
-  const child = spawn(
-    process.execPath,
-    ['--conditions=source', '--import', 'tsx', 'scripts/stock-csv.ts', ...args, '--api', url],
-    { cwd: root, env: { ...process.env, JWT_SECRET: SECRET }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => {
-    stdout += d;
-  });
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  return new Promise((resolve) =>
-    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started })),
-  );
-}
-
-async function csvFile(name: string, lines: string[]): Promise<string> {
-  const file = path.join(dir, name);
-  await writeFile(file, `${lines.join('\n')}\n`);
-  return file;
-}
-
+const csvFile = (name: string, lines: string[]) => writeCsv(dir, name, lines);
+const cli = (...args: string[]) => csv.cli(...args);
 const journalLength = () => redis.xlen(createStockKeys(prefix).journal);
 const ids = Array.from({ length: ROWS }, (_, i) => `CSV-${String(i).padStart(6, '0')}`);
 
