@@ -6,7 +6,7 @@ import {
   locationFieldsOf,
 } from './location.compare.js';
 import type { DriftOutcome, ReconcileContext, SkuDrift } from './reconcile.types.js';
-import { RECONCILE_ACTION, RECONCILE_ACTOR, RECONCILE_REASON, reconcileJournalId } from './sku.repair.js';
+import { reconcileJournalId, repairLedgerColumns } from './sku.repair.js';
 
 /**
  * Sets a SKU hash's location fields to MariaDB's (docs/locations.md), the way the reservation
@@ -98,13 +98,7 @@ async function recordLocationRepair(
         total_after: is.total,
         reserved_after: is.reserved,
         version: Number.isSafeInteger(version) ? version : 0,
-        action: RECONCILE_ACTION,
-        reason: RECONCILE_REASON,
-        order_id: null,
-        causation_id: ctx.runId,
-        correlation_id: ctx.runId,
-        actor: RECONCILE_ACTOR,
-        created_at: new Date(now),
+        ...repairLedgerColumns(ctx, now),
       },
     ];
   });

@@ -16,6 +16,19 @@ export function reconcileJournalId(uuid: string = randomUUID()): string {
   return `reconcile:${Buffer.from(uuid.replaceAll('-', ''), 'hex').toString('base64url')}`;
 }
 
+/** The columns every repair's ledger row shares: action, reason, who and when (a repair belongs to no order). */
+export function repairLedgerColumns(ctx: ReconcileContext, now: number) {
+  return {
+    action: RECONCILE_ACTION,
+    reason: RECONCILE_REASON,
+    order_id: null,
+    causation_id: ctx.runId,
+    correlation_id: ctx.runId,
+    actor: RECONCILE_ACTOR,
+    created_at: new Date(now),
+  };
+}
+
 /**
  * Sets the live SKU hash to MariaDB's counters, only if Redis still holds `expected` (what the
  * settled observation read), then records the repair. Redis first: if the hash moved on, nothing
@@ -70,13 +83,7 @@ async function recordSkuRepair(
       total_after: mariadb.total,
       reserved_after: mariadb.reserved,
       version,
-      action: RECONCILE_ACTION,
-      reason: RECONCILE_REASON,
-      order_id: null,
-      causation_id: ctx.runId,
-      correlation_id: ctx.runId,
-      actor: RECONCILE_ACTOR,
-      created_at: new Date(now),
+      ...repairLedgerColumns(ctx, now),
     });
   });
 }
